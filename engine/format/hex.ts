@@ -1,0 +1,59 @@
+/**
+ * Exact hex and size formatting for physical addresses.
+ *
+ * Addresses are kept as JS numbers: every value the lab handles is below
+ * 2^53 (the host format caps addresses at 2^52), so number arithmetic is
+ * exact. 64-bit module statuses are bigint and live in engine/module.
+ */
+
+export const SZ_4K = 0x1000;
+export const SZ_1M = 0x100000;
+export const SZ_16M = 0x1000000;
+export const SZ_1G = 0x40000000;
+export const SZ_4G = 0x100000000;
+/** Highest address the host format accepts (exclusive end may equal it). */
+export const MAX_PHYS_ADDR = 2 ** 52;
+
+/** Lowercase hex with `0x` and no leading zeros: the golden format. */
+export function hex(n: number): string {
+  return '0x' + n.toString(16);
+}
+
+/** Zero-padded 64-bit hex as the kernel's `0x%016llx` prints it. */
+export function hex64(n: bigint | number): string {
+  return '0x' + BigInt(n).toString(16).padStart(16, '0');
+}
+
+const HEX_RE = /^0x[0-9a-fA-F]+$/;
+
+/** Parses a `0x` hex string; undefined if it is not one or not exact. */
+export function parseHex(s: string): number | undefined {
+  if (!HEX_RE.test(s)) return undefined;
+  const digits = s.slice(2).replace(/^0+(?=.)/, '');
+  if (digits.length > 14) return undefined; // > 2^56: certainly past any limit
+  const n = parseInt(digits, 16);
+  return Number.isSafeInteger(n) ? n : undefined;
+}
+
+const UNITS = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB'];
+
+/** Human size: `256 GiB`, `1.5 MiB`, `4 KiB` (binary units, at most 3 significant decimals). */
+export function humanSize(bytes: number): string {
+  let v = bytes;
+  let u = 0;
+  while (v >= 1024 && u < UNITS.length - 1) {
+    v /= 1024;
+    u++;
+  }
+  const s = Number.isInteger(v) ? String(v) : v.toFixed(v < 10 ? 2 : v < 100 ? 1 : 0).replace(/\.?0+$/, '');
+  return `${s} ${UNITS[u]}`;
+}
+
+export function alignDown(n: number, a: number): number {
+  return n - (n % a);
+}
+
+export function alignUp(n: number, a: number): number {
+  const r = n % a;
+  return r === 0 ? n : n + (a - r);
+}

@@ -1,0 +1,90 @@
+/**
+ * The kernel side of TDX module initialization from the memory snapshot to
+ * the finished TDMR list: build_tdx_memlist + construct_tdmrs (fill out
+ * TDMRs, set up PAMTs, populate reserved areas), and tdmrs_count_pamt_kb.
+ */
+import type { Host, KernelVariant } from '../host/types.js';
+import { buildTdxMemlist, type TdxMemblock } from './memlist.js';
+import { fillOutTdmrs, type TdmrRange } from './tdmr.js';
+import { setUpPamtAll, pamtTotal, type Pamt } from './pamt.js';
+import { PamtAllocator } from './pamt-allocator.js';
+import { buildPamtIndex, holeSourceFor, populateReservedAreas, type ReservedArea } from './reserved.js';
+import type { KernelLog } from './log.js';
+
+export interface Tdmr extends TdmrRange {
+  /** Node chosen for the PAMT (before any fallback by the allocator). */
+  pamtNid: number;
+  pamt: Pamt;
+  reserved: ReservedArea[];
+}
+
+export type PlanStage = 'tdmrs' | 'pamt' | 'reserved';
+export type PlanErrno = '-ENOSPC' | '-ENOMEM';
+
+interface PlanCommon {
+  variant: KernelVariant;
+  memlist: TdxMemblock[];
+  log: KernelLog;
+}
+
+export interface PlanSuccess extends PlanCommon {
+  ok: true;
+  tdmrs: Tdmr[];
+  /** What the kernel prints as "N KB allocated for PAMT". */
+  pamtKb: number;
+}
+
+export interface PlanFailure extends PlanCommon {
+  ok: false;
+  stage: PlanStage;
+  errno: PlanErrno;
+  /** The TDMRs as far as they were built (for explaining the failure). */
+  tdmrs: TdmrRange[];
+  /** Index of the TDMR that failed (pamt and reserved stages). */
+  failedTdmr?: number;
+}
+
+export type Plan = PlanSuccess | PlanFailure;
+
+export const ERRNO_VALUES: Record<PlanErrno | '-EIO' | '-EINVAL' | '-ENODEV' | '-EOPNOTSUPP' | '-EACCES', number> = {
+  '-ENOSPC': -28,
+  '-ENOMEM': -12,
+  '-EIO': -5,
+  '-EINVAL': -22,
+  '-ENODEV': -19,
+  '-EOPNOTSUPP': -95,
+  '-EACCES': -13,
+};
+
+/** Runs the kernel's TDMR/PAMT/reserved-area steps for a host. Pure and deterministic. */
+export function planTdmrs(host: Host, variant: KernelVariant = 'upstream'): Plan {
+  const log: KernelLog = [];
+  const memlist = buildTdxMemlist(host.memblock);
+  const limits = host.module;
+
+  const filled = fillOutTdmrs(memlist, limits.max_tdmrs, log);
+  if (!filled.ok) return { ok: false, stage: 'tdmrs', errno: filled.errno, variant, memlist, log, tdmrs: [] };
+  const ranges = filled.tdmrs;
+
+  const allocator = new PamtAllocator(host.memblock, host.reserved);
+  const pamts = setUpPamtAll(ranges, memlist, limits.pamt_entry_size, allocator, log);
+  if (!pamts.ok) {
+    return { ok: false, stage: 'pamt', errno: pamts.errno, variant, memlist, log, tdmrs: ranges, failedTdmr: pamts.tdmrIndex };
+  }
+
+  const pamtIndex = buildPamtIndex(pamts.pamts.map((p) => ({ base: p.pamt.base, size: pamtTotal(p.pamt) })));
+  const holeSource = holeSourceFor(variant, memlist, host.cmrs);
+  const tdmrs: Tdmr[] = [];
+  for (let i = 0; i < ranges.length; i++) {
+    const reserved = populateReservedAreas(ranges[i], holeSource, pamtIndex, limits.max_reserved_per_tdmr, log);
+    if (!reserved) {
+      // construct_tdmrs frees the PAMTs again on this failure.
+      return { ok: false, stage: 'reserved', errno: '-ENOSPC', variant, memlist, log, tdmrs: ranges, failedTdmr: i };
+    }
+    tdmrs.push({ ...ranges[i], pamtNid: pamts.pamts[i].nid, pamt: pamts.pamts[i].pamt, reserved });
+  }
+
+  let pamtBytes = 0;
+  for (const t of tdmrs) pamtBytes += pamtTotal(t.pamt);
+  return { ok: true, variant, memlist, log, tdmrs, pamtKb: pamtBytes / 1024 };
+}

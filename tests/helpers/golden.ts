@@ -1,0 +1,34 @@
+/** Loads the golden cases copied from ../shared/golden into tests/fixtures. */
+import { readdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { KernelVariant } from '../../engine/host/types.js';
+
+/** The project root (tests run from dist/tests/...). */
+export const PROJECT_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
+export const FIXTURES = join(PROJECT_ROOT, 'tests', 'fixtures');
+
+export interface GoldenCase {
+  file: string;
+  name: string;
+  category: string;
+  variant: KernelVariant;
+  input: unknown;
+  expected: unknown;
+}
+
+export function goldenDir(variant: KernelVariant): string {
+  return join(FIXTURES, 'golden', variant);
+}
+
+export function loadGoldenCases(variant: KernelVariant): GoldenCase[] {
+  const dir = goldenDir(variant);
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.json'))
+    .sort()
+    .map((f) => {
+      const file = join(dir, f);
+      const doc = JSON.parse(readFileSync(file, 'utf8'));
+      return { file, name: doc.name, category: doc.category, variant, input: doc.input, expected: doc.expected };
+    });
+}
