@@ -1,11 +1,21 @@
 /** Loads the golden cases copied from ../shared/golden into tests/fixtures. */
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { KernelVariant } from '../../engine/host/types.js';
 
-/** The project root (tests run from dist/tests/...). */
-export const PROJECT_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
+/** The project root: the nearest folder above the compiled test with our package.json, else the cwd. */
+function findProjectRoot(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (;;) {
+    const pkg = join(dir, 'package.json');
+    if (existsSync(pkg) && JSON.parse(readFileSync(pkg, 'utf8')).name === 'tdx-platform-lab') return dir;
+    const up = dirname(dir);
+    if (up === dir) return process.cwd();
+    dir = up;
+  }
+}
+export const PROJECT_ROOT = findProjectRoot();
 export const FIXTURES = join(PROJECT_ROOT, 'tests', 'fixtures');
 
 export interface GoldenCase {

@@ -1,0 +1,41 @@
+#!/usr/bin/env node
+/**
+ * `tdx-lab`: the command-line face of the lab. Each subcommand lives in
+ * commands/<name>.ts and exports `register(program)`.
+ */
+import { Command, CommanderError } from 'commander';
+import { InputError } from '../node/input-file.js';
+import { EXIT_BAD_INPUT } from './errors.js';
+import { ENGINE_VERSION } from '../../engine/version.js';
+import { register as registerPlan } from './commands/plan.js';
+
+export function buildProgram(): Command {
+  const program = new Command('tdx-lab')
+    .description('Plan, debug and explain how Intel TDX takes over a host\'s physical memory.')
+    .version(ENGINE_VERSION, '-V, --version')
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride();
+  registerPlan(program);
+  return program;
+}
+
+/** Runs the CLI; resolves to the exit code. Errors become one line on stderr. */
+export async function runCli(argv: string[]): Promise<number> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return process.exitCode === undefined ? 0 : Number(process.exitCode);
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      // --help and --version exit through here with code 0.
+      return e.exitCode === 0 ? 0 : EXIT_BAD_INPUT;
+    }
+    if (e instanceof InputError) {
+      process.stderr.write(`tdx-lab: ${e.message}\n`);
+      return e.exitCode;
+    }
+    process.stderr.write(`tdx-lab: internal error: ${(e as Error)?.message ?? String(e)}\n`);
+    if (process.env.TDX_LAB_DEBUG) process.stderr.write(`${(e as Error)?.stack}\n`);
+    return 70;
+  }
+}
