@@ -29,11 +29,50 @@ export interface PamtEntrySize {
   '1g': number;
 }
 
-/** The TDMR limits the TDX module reports. */
+/** The TDMR limits the TDX module reports, and (optional extension) its identity. */
 export interface ModuleLimits {
   max_tdmrs: number;
   max_reserved_per_tdmr: number;
   pamt_entry_size: PamtEntrySize;
+  /** Extension: module version as "major.minor[.update...]", e.g. "1.5.06". Default "1.5". */
+  version?: string;
+  /** Extension: TDX_FEATURES0 as hex; bit 18 is NO_RBP_MOD. Default: NO_RBP_MOD set. */
+  tdx_features0?: number;
+  /** Extension: the module only implements TDH.SYS.INFO (TDX 1.0), not TDH.SYS.RD. */
+  sys_rd_supported?: boolean;
+}
+
+/** Extension: platform facts the module and the init flow need (all optional, with defaults). */
+export interface Platform {
+  /** CPU packages (sockets). Default: the number of NUMA nodes with boot memory, at least 1. */
+  packages?: number;
+  /** Logical CPUs per package. Default 2. */
+  lps_per_package?: number;
+  /** Physical address width (MAXPHYADDR). Default 52. */
+  phys_addr_bits?: number;
+  /** KeyID bits taken from the top of the physical address. Default 6. */
+  keyid_bits?: number;
+  /** MKTME KeyIDs (MSR 0x87 bits 31:0). Default 63. */
+  mktme_keyids?: number;
+  /** TDX private KeyIDs (MSR 0x87 bits 63:32). Default 64. */
+  tdx_keyids?: number;
+  /** memory_block_size_bytes(). Default 128 MiB. */
+  memory_block_size?: number;
+  /** Kernel booted with hibernation disabled (nohibernate). Default true. */
+  nohibernate?: boolean;
+  /** ACPI S3 configured (the kernel then disables it and says so). Default false. */
+  acpi_s3?: boolean;
+}
+
+/** Extension: a device whose memory can be hot-added through kmem (not in memblock until it is). */
+export interface Device {
+  name: string;
+  kind: 'cxl' | 'nvdimm' | 'dimm';
+  start: number;
+  end: number;
+  nid: number;
+  /** Zone kmem onlines the memory into. Default "movable" for cxl/nvdimm. */
+  zone?: 'normal' | 'movable';
 }
 
 /** One Convertible Memory Region, [base, base + size). */
@@ -49,6 +88,8 @@ export interface Host {
   reserved: ReservedRange[];
   module: ModuleLimits;
   cmrs: Cmr[];
+  platform?: Platform;
+  devices?: Device[];
 }
 
 /** The two kernel variants the lab emulates (golden README "Kernel variants"). */

@@ -8,7 +8,25 @@
  */
 import { z } from 'zod';
 import { MAX_PHYS_ADDR, SZ_1M, SZ_4K, parseHex } from '../format/hex.js';
-import type { Cmr, Host, MemblockRegion, ReservedRange } from './types.js';
+import type { Cmr, Device, Host, MemblockRegion, Platform, ReservedRange } from './types.js';
+
+const PLATFORM_KEYS = [
+  'packages',
+  'lps_per_package',
+  'phys_addr_bits',
+  'keyid_bits',
+  'mktme_keyids',
+  'tdx_keyids',
+  'nohibernate',
+  'acpi_s3',
+] as const;
+
+/** Copies the listed keys that are present (drops unknown ones). */
+function pick<T extends object, K extends keyof T>(o: T, keys: readonly K[]): Pick<T, K> {
+  const out = {} as Pick<T, K>;
+  for (const k of keys) if (o[k] !== undefined) out[k] = o[k];
+  return out;
+}
 
 export interface HostProblem {
   /** JSONPath-style location, `$` for the document itself. */
@@ -40,8 +58,36 @@ export const hostSchema = z.looseObject({
     max_tdmrs: positiveInt.max(1 << 20),
     max_reserved_per_tdmr: positiveInt.max(1 << 20),
     pamt_entry_size: z.looseObject({ '4k': positiveInt.max(4096), '2m': positiveInt.max(4096), '1g': positiveInt.max(4096) }),
+    version: z.string().regex(/^\d+\.\d+(\.\d+)*$/, 'must be a version like "1.5.06"').optional(),
+    tdx_features0: hexString.optional(),
+    sys_rd_supported: z.boolean().optional(),
   }),
   cmrs: z.array(cmrSchema),
+  platform: z
+    .looseObject({
+      packages: positiveInt.max(64).optional(),
+      lps_per_package: positiveInt.max(4096).optional(),
+      phys_addr_bits: z.number().int().min(36).max(52).optional(),
+      keyid_bits: z.number().int().min(0).max(15).optional(),
+      mktme_keyids: z.number().int().min(0).max(65535).optional(),
+      tdx_keyids: z.number().int().min(0).max(65535).optional(),
+      memory_block_size: hexString.optional(),
+      nohibernate: z.boolean().optional(),
+      acpi_s3: z.boolean().optional(),
+    })
+    .optional(),
+  devices: z
+    .array(
+      z.looseObject({
+        name: z.string().min(1),
+        kind: z.enum(['cxl', 'nvdimm', 'dimm']),
+        start: hexString,
+        end: hexString,
+        nid: nodeId,
+        zone: z.enum(['normal', 'movable']).optional(),
+      }),
+    )
+    .optional(),
 });
 
 export function formatPath(path: readonly PropertyKey[]): string {
@@ -179,6 +225,40 @@ export function parseHost(json: unknown): ParseResult<Host> {
     true,
   );
 
+  let platform: Platform | undefined;
+  if (raw.platform) {
+    const { memory_block_size, ...rest } = raw.platform;
+    platform = { ...pick(rest, PLATFORM_KEYS) };
+    if (memory_block_size !== undefined) {
+      const n = parseHex(memory_block_size);
+      if (n === undefined || n < SZ_4K * 32 || (n & (n - 1)) !== 0 || n > 2 ** 40) {
+        p.add('$.platform.memory_block_size', 'must be a power of two between 128 KiB and 1 TiB');
+      } else platform.memory_block_size = n;
+    }
+  }
+
+  let devices: Device[] | undefined;
+  if (raw.devices) {
+    devices = raw.devices.map((d, i) => {
+      const dev: Device = {
+        name: d.name,
+        kind: d.kind,
+        start: addressField(p, `$.devices[${i}].start`, d.start),
+        end: addressField(p, `$.devices[${i}].end`, d.end),
+        nid: d.nid,
+      };
+      if (d.zone) dev.zone = d.zone;
+      return dev;
+    });
+    checkRanges(p, devices, '$.devices', 'end', false);
+  }
+
+  let tdxFeatures0: number | undefined;
+  if (raw.module.tdx_features0 !== undefined) {
+    tdxFeatures0 = parseHex(raw.module.tdx_features0);
+    if (tdxFeatures0 === undefined) p.add('$.module.tdx_features0', 'must be a hex value below 2^53');
+  }
+
   if (p.list.length === 0 && !memblock.some((r) => r.end > SZ_1M)) {
     p.add('$.memblock', 'no memory above 1 MiB: the kernel would have no TDX memory to cover');
   }
@@ -191,10 +271,19 @@ export function parseHost(json: unknown): ParseResult<Host> {
     module: {
       max_tdmrs: raw.module.max_tdmrs,
       max_reserved_per_tdmr: raw.module.max_reserved_per_tdmr,
-      pamt_entry_size: { ...raw.module.pamt_entry_size },
+      pamt_entry_size: {
+        '4k': raw.module.pamt_entry_size['4k'],
+        '2m': raw.module.pamt_entry_size['2m'],
+        '1g': raw.module.pamt_entry_size['1g'],
+      },
     },
     cmrs,
   };
+  if (raw.module.version !== undefined) host.module.version = raw.module.version;
+  if (tdxFeatures0 !== undefined) host.module.tdx_features0 = tdxFeatures0;
+  if (raw.module.sys_rd_supported !== undefined) host.module.sys_rd_supported = raw.module.sys_rd_supported;
   if (raw.description !== undefined) host.description = raw.description;
+  if (platform) host.platform = platform;
+  if (devices) host.devices = devices;
   return { ok: true, value: host };
 }
