@@ -153,8 +153,26 @@ export class PamtAllocator {
     return 0;
   }
 
+  /**
+   * Records an allocation, coalescing it with touching neighbours: PAMTs of
+   * one node pack back to back, and one merged obstacle lets the next scan
+   * jump the whole block at once instead of PAMT by PAMT (linear, not
+   * quadratic, in the number of TDMRs). Overlap tests see the same union.
+   */
   private take(r: PfnRange): void {
-    const i = firstEndingAfter(this.allocated, r.start);
-    this.allocated.splice(i, 0, r);
+    const list = this.allocated;
+    const i = firstEndingAfter(list, r.start - 1); // first range with end >= r.start
+    const merged = { start: r.start, end: r.end };
+    let remove = 0;
+    if (i < list.length && list[i].end === r.start) {
+      merged.start = list[i].start;
+      remove = 1;
+    }
+    const next = i + remove;
+    if (next < list.length && list[next].start === r.end) {
+      merged.end = list[next].end;
+      remove++;
+    }
+    list.splice(i, remove, merged);
   }
 }

@@ -7,7 +7,7 @@ import { Command, CommanderError } from 'commander';
 import { InputError } from '../node/input-file.js';
 import { EXIT_BAD_INPUT } from './errors.js';
 import { ENGINE_VERSION } from '../../engine/version.js';
-import { register as registerPlan } from './commands/plan.js';
+import { COMMANDS } from './commands/index.js';
 
 export function buildProgram(): Command {
   const program = new Command('tdx-lab')
@@ -15,7 +15,7 @@ export function buildProgram(): Command {
     .version(ENGINE_VERSION, '-V, --version')
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
-  registerPlan(program);
+  for (const register of COMMANDS) register(program);
   return program;
 }
 

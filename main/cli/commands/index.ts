@@ -1,0 +1,10 @@
+/**
+ * Every `tdx-lab` subcommand, in the order `--help` lists them. A command
+ * module exports `register(program)`; add one line here for a new one.
+ */
+import type { Command } from 'commander';
+import { register as plan } from './plan.js';
+
+export const COMMANDS: ReadonlyArray<(program: Command) => void> = [
+  plan,
+];

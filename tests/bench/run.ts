@@ -1,0 +1,25 @@
+/**
+ * `npm run bench`: prints speed figures. Each area has a `<area>.bench.ts`
+ * exporting `run(report)`; they run in the order listed here. Benchmarks
+ * print numbers; they never pass or fail on time.
+ */
+import { performance } from 'node:perf_hooks';
+
+export type Report = (label: string, value: string) => void;
+export interface BenchModule {
+  run(report: Report): Promise<void> | void;
+}
+
+const SUITES: ReadonlyArray<[string, () => Promise<BenchModule>]> = [
+  ['kernel plan', () => import('./plan.bench.js')],
+];
+
+const only = process.argv.slice(2);
+for (const [name, load] of SUITES) {
+  if (only.length > 0 && !only.some((o) => name.includes(o))) continue;
+  process.stdout.write(`\n## ${name}\n`);
+  const t0 = performance.now();
+  const mod = await load();
+  await mod.run((label, value) => process.stdout.write(`  ${label.padEnd(58)} ${value}\n`));
+  process.stdout.write(`  (${((performance.now() - t0) / 1000).toFixed(1)} s)\n`);
+}
