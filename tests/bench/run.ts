@@ -12,6 +12,7 @@ export interface BenchModule {
 
 const SUITES: ReadonlyArray<[string, () => Promise<BenchModule>]> = [
   ['kernel plan', () => import('./plan.bench.js')],
+  ['hotplug scenario', () => import('./hotplug.bench.js')],
 ];
 
 const only = process.argv.slice(2);

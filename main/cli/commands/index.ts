@@ -4,7 +4,9 @@
  */
 import type { Command } from 'commander';
 import { register as plan } from './plan.js';
+import { register as simulate } from './simulate.js';
 
 export const COMMANDS: ReadonlyArray<(program: Command) => void> = [
   plan,
+  simulate,
 ];

@@ -1,0 +1,95 @@
+/**
+ * One-call entry point: boot, bring every CPU up, run tdx_enable on the
+ * host's memblock, and return a JSON-serializable InitResult. This is what
+ * `tdx-lab sweep` workers call per configuration. Pure and deterministic.
+ */
+import { hex } from '../format/hex.js';
+import type { Host, KernelVariant } from '../host/types.js';
+import { planToResultJson, type ResultJson } from '../format/result-json.js';
+import type { FaultSpec } from '../module/faults.js';
+import type { SysState } from '../module/module.js';
+import { decodeStatus } from '../module/statuses.js';
+import { KernelTdx, errnoNumber, type InitStage, type KernelModuleStatus, type KernelOptions } from './kernel-tdx.js';
+import type { SeamcallRecord } from './seamcall.js';
+
+export interface InitOptions {
+  moduleLoaded?: boolean;
+  faults?: FaultSpec[];
+  metadata?: KernelOptions['metadata'];
+  /** Logical CPUs offline when KVM loads. */
+  offlineCpus?: number[];
+  /** Include the golden RESULT document of the TDMR plan (default true). */
+  includePlan?: boolean;
+}
+
+export interface InitResult {
+  ok: boolean;
+  stage: InitStage;
+  errno: string | null;
+  errnoValue: number;
+  /** The failing SEAMCALL's status as 0x%016llx, with its name and decoded detail. */
+  status: string | null;
+  statusName: string | null;
+  statusDetail: string | null;
+  kernelStatus: KernelModuleStatus;
+  moduleState: SysState;
+  seamcalls: SeamcallRecord[];
+  /** Every line the kernel printed, in order. */
+  log: string[];
+  pamtKb: number | null;
+  tdmrCount: number | null;
+  memlist: { start: string; end: string; nid: number }[];
+  plan: ResultJson | null;
+}
+
+/** Runs the whole kernel + module flow for one host and kernel variant. */
+export function initTdx(host: Host, variant: KernelVariant = 'upstream', options: InitOptions = {}): InitResult {
+  const k = new KernelTdx(host, variant, {
+    moduleLoaded: options.moduleLoaded,
+    faults: options.faults,
+    metadata: options.metadata,
+    offlineCpus: options.offlineCpus,
+  });
+  const boot = k.runBoot();
+  let stage: InitStage = 'boot';
+  let errno: string | null = boot.platformEnabled ? null : '-ENODEV';
+  let status: bigint | undefined;
+  let plan: ResultJson | null = null;
+  let tdmrCount: number | null = null;
+  if (boot.platformEnabled) {
+    const cpus = k.cpuEnableAll();
+    if (cpus.errno) {
+      stage = 'cpu-enable';
+      errno = cpus.errno;
+      const last = k.seamcalls.records[k.seamcalls.records.length - 1];
+      if (last && last.status !== '0x0000000000000000') status = BigInt(last.status);
+    } else {
+      const r = k.enable(host.memblock);
+      stage = r.stage;
+      errno = r.errno;
+      status = r.status;
+      if (r.plan) {
+        if (options.includePlan !== false) plan = planToResultJson(r.plan);
+        tdmrCount = r.plan.tdmrs.length;
+      }
+    }
+  }
+  const d = status !== undefined ? decodeStatus(status) : undefined;
+  return {
+    ok: errno === null,
+    stage,
+    errno,
+    errnoValue: errno ? errnoNumber(errno as Parameters<typeof errnoNumber>[0]) : 0,
+    status: d?.hex ?? null,
+    statusName: d?.name ?? null,
+    statusDetail: d?.detail ?? null,
+    kernelStatus: k.status,
+    moduleState: k.module.state,
+    seamcalls: k.seamcalls.records,
+    log: k.log.map((l) => l.text),
+    pamtKb: k.status === 'INITIALIZED' ? k.pamtKb : null,
+    tdmrCount,
+    memlist: k.memlist.map((m) => ({ start: hex(m.start), end: hex(m.end), nid: m.nid })),
+    plan,
+  };
+}

@@ -1,0 +1,63 @@
+/** `tdx-lab simulate SCENARIO.json`: play a scenario (host + kernel + events) and report event by event. */
+import { dirname, resolve } from 'node:path';
+import type { Command } from 'commander';
+import { parseScenario } from '../../../engine/scenario/parse.js';
+import { runScenario } from '../../../engine/scenario/run.js';
+import { InputError, problemsMessage, readJsonFile } from '../../node/input-file.js';
+import { EXIT_OK, EXIT_TDX_FAILED } from '../errors.js';
+import { renderScenarioText } from '../render/simulate-text.js';
+import type { Scenario } from '../../../engine/scenario/types.js';
+
+/**
+ * Reads and validates a scenario file. `hostFile` (relative to the scenario
+ * file; a bare host or a golden case file) may stand in for an inline `host`.
+ */
+export function loadScenarioFile(file: string): Scenario {
+  const json = readJsonFile(file);
+  let doc = json;
+  let hostFile: string | undefined;
+  if (typeof json === 'object' && json !== null && !Array.isArray(json) && 'hostFile' in json && !('host' in json)) {
+    const ref = (json as { hostFile: unknown }).hostFile;
+    if (typeof ref !== 'string' || ref === '')
+      throw new InputError(`${file}: $.hostFile: must be a path relative to the scenario file`);
+    hostFile = resolve(dirname(file), ref);
+    const hostJson = readJsonFile(hostFile);
+    const isCase = typeof hostJson === 'object' && hostJson !== null && 'input' in hostJson && 'expected' in hostJson;
+    doc = { ...json, host: isCase ? (hostJson as { input: unknown }).input : hostJson };
+  }
+  const parsed = parseScenario(doc);
+  if (!parsed.ok) {
+    const hostProblem = hostFile && parsed.problems[0].path.startsWith('$.host');
+    if (hostProblem) {
+      throw new InputError(
+        problemsMessage(
+          hostFile!,
+          parsed.problems.map((p) => ({ ...p, path: p.path.replace(/^\$\.host/, '$') })),
+        ),
+      );
+    }
+    throw new InputError(problemsMessage(file, parsed.problems));
+  }
+  return parsed.value;
+}
+
+export function register(program: Command): void {
+  program
+    .command('simulate')
+    .description(
+      'Play a scenario (host, kernel variant, timeline of boot/hotplug/init events) through the kernel and TDX module emulation',
+    )
+    .argument('<scenario>', 'scenario JSON file (see docs/scenarios.md)')
+    .option('--json', 'print the ScenarioResult JSON document')
+    .addHelpText(
+      'after',
+      '\nExit status: 0 when the module ends initialized (or no init was attempted), 1 when TDX init fails, 2 for bad input.',
+    )
+    .action((file: string, opts: { json?: boolean }) => {
+      const scenario = loadScenarioFile(file);
+      const result = runScenario(scenario);
+      if (opts.json) process.stdout.write(JSON.stringify(result) + '\n');
+      else process.stdout.write(renderScenarioText(file, result) + '\n');
+      process.exitCode = result.final.outcome === 'init-failed' ? EXIT_TDX_FAILED : EXIT_OK;
+    });
+}
