@@ -13,6 +13,7 @@ export interface BenchModule {
 const SUITES: ReadonlyArray<[string, () => Promise<BenchModule>]> = [
   ['kernel plan', () => import('./plan.bench.js')],
   ['hotplug scenario', () => import('./hotplug.bench.js')],
+  ['sweep throughput', () => import('./sweep.bench.js')],
 ];
 
 const only = process.argv.slice(2);

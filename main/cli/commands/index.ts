@@ -5,8 +5,10 @@
 import type { Command } from 'commander';
 import { register as plan } from './plan.js';
 import { register as simulate } from './simulate.js';
+import { register as sweep } from './sweep.js';
 
 export const COMMANDS: ReadonlyArray<(program: Command) => void> = [
   plan,
   simulate,
+  sweep,
 ];

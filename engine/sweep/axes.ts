@@ -1,0 +1,97 @@
+/**
+ * The axes a sweep may vary, what values each accepts, and how one
+ * combination of values turns the base host into the host to emulate.
+ *
+ * Transform order (fixed, whatever the order of the axes in the file):
+ * 1. layout: `nodes` and `memory_per_node_gib` rebuild the DRAM above 4 GiB
+ *    (layout.ts regularLayout); an axis that is absent keeps the base
+ *    host's value (layout.ts baseLayout). Neither present: memory untouched.
+ * 2. CXL: `cxl_gib` (> 0) hot-adds a CXL device before init, onlined into
+ *    `cxl_zone` (default "movable", as kmem usually onlines CXL memory).
+ * 3. module limits: `max_tdmrs`, `max_reserved_per_tdmr` replace the
+ *    module's reported limits.
+ * 4. `kernel` picks the kernel variant (default: the sweep's kernel).
+ */
+import type { Host, KernelVariant } from '../host/types.js';
+import { KERNEL_VARIANTS } from '../host/types.js';
+import { addHotAddedCxl, baseLayout, regularLayout } from './layout.js';
+
+export const AXIS_NAMES = [
+  'nodes',
+  'memory_per_node_gib',
+  'cxl_gib',
+  'cxl_zone',
+  'max_tdmrs',
+  'max_reserved_per_tdmr',
+  'kernel',
+] as const;
+export type AxisName = (typeof AXIS_NAMES)[number];
+export type AxisValue = number | string;
+
+interface IntegerAxis {
+  type: 'integer';
+  min: number;
+  max: number;
+  /** What the value means, for docs and `--help`. */
+  doc: string;
+}
+interface ChoiceAxis {
+  type: 'choice';
+  choices: readonly string[];
+  doc: string;
+}
+export type AxisSpec = IntegerAxis | ChoiceAxis;
+
+/** Bounds: the host format's own limits (engine/host/validate.ts), 2^52 bytes of address space. */
+export const AXES: Record<AxisName, AxisSpec> = {
+  nodes: { type: 'integer', min: 1, max: 64, doc: 'NUMA nodes (sockets) with DRAM' },
+  memory_per_node_gib: {
+    type: 'integer',
+    min: 1,
+    max: 2 ** 22,
+    doc: 'DRAM per node, GiB (node 0 includes its low memory)',
+  },
+  cxl_gib: { type: 'integer', min: 0, max: 2 ** 22, doc: 'size of a CXL device hot-added before init, GiB (0: none)' },
+  cxl_zone: { type: 'choice', choices: ['movable', 'normal'], doc: 'zone the CXL memory is onlined into' },
+  max_tdmrs: { type: 'integer', min: 1, max: 1 << 20, doc: "the module's MAX_TDMRS" },
+  max_reserved_per_tdmr: { type: 'integer', min: 1, max: 1 << 20, doc: "the module's MAX_RESERVED_PER_TDMR" },
+  kernel: { type: 'choice', choices: KERNEL_VARIANTS, doc: 'kernel variant: upstream or cmr-holes' },
+};
+
+export function isAxisName(s: string): s is AxisName {
+  return (AXIS_NAMES as readonly string[]).includes(s);
+}
+
+/** One combination: a value for some of the axes (absent axes keep the base). */
+export type AxisSettings = Partial<Record<AxisName, AxisValue>>;
+
+/** Applies one combination to the base host; returns the host and the kernel variant to run. */
+export function applyAxes(
+  base: Host,
+  settings: AxisSettings,
+  defaultKernel: KernelVariant,
+): { host: Host; variant: KernelVariant } {
+  let host = base;
+  const nodes = settings.nodes as number | undefined;
+  const gib = settings.memory_per_node_gib as number | undefined;
+  if (nodes !== undefined || gib !== undefined) {
+    const b = baseLayout(base);
+    host = regularLayout(base, nodes ?? b.nodes, gib ?? b.memoryPerNodeGib);
+  }
+  const cxl = settings.cxl_gib as number | undefined;
+  if (cxl) host = addHotAddedCxl(host, cxl, (settings.cxl_zone as 'normal' | 'movable' | undefined) ?? 'movable');
+  const maxTdmrs = settings.max_tdmrs as number | undefined;
+  const maxRsvd = settings.max_reserved_per_tdmr as number | undefined;
+  if (maxTdmrs !== undefined || maxRsvd !== undefined) {
+    host = {
+      ...host,
+      module: {
+        ...host.module,
+        max_tdmrs: maxTdmrs ?? host.module.max_tdmrs,
+        max_reserved_per_tdmr: maxRsvd ?? host.module.max_reserved_per_tdmr,
+      },
+    };
+  }
+  const variant = (settings.kernel as KernelVariant | undefined) ?? defaultKernel;
+  return { host, variant };
+}

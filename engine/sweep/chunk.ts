@@ -1,0 +1,45 @@
+/**
+ * Emulating a run of consecutive combinations: the unit of work a pool
+ * worker receives (the sweep once, plus [start, end)), and also what the
+ * in-process path runs, so both give identical rows.
+ *
+ * Mode "init" runs the whole init flow against the emulated TDX module
+ * (engine/flow/init.ts), so a configuration the module rejects shows the
+ * TDH.SYS.CONFIG status; mode "plan" runs only the kernel-side TDMR/PAMT
+ * construction (engine/kernel/construct.ts), far faster.
+ */
+import { planTdmrs } from '../kernel/construct.js';
+import { initTdx } from '../flow/init.js';
+import { expandCombination, type Sweep } from './expand.js';
+import { rowFromPlan, type SweepRow } from './row.js';
+
+export function runSweepChunk(sweep: Sweep, start: number, end: number): SweepRow[] {
+  const rows: SweepRow[] = [];
+  for (let i = start; i < end; i++) {
+    const c = expandCombination(sweep, i);
+    // The per-node figures come from the kernel-side plan; initTdx runs the
+    // same deterministic planTdmrs inside, so the two always agree.
+    const plan = planTdmrs(c.host, c.variant);
+    if (sweep.mode === 'plan') {
+      rows.push(rowFromPlan(i, c.values, c.host, plan));
+      continue;
+    }
+    const r = initTdx(c.host, c.variant, { includePlan: false });
+    rows.push(
+      rowFromPlan(i, c.values, c.host, plan, {
+        ok: r.ok,
+        stage: r.ok ? null : r.stage,
+        errno: r.errno,
+        status: r.status,
+        statusName: r.statusName,
+        statusDetail: r.statusDetail,
+      }),
+    );
+  }
+  return rows;
+}
+
+/** All combinations in-process (tests, small sweeps, the browser). */
+export function runSweepInProcess(sweep: Sweep): SweepRow[] {
+  return runSweepChunk(sweep, 0, sweep.total);
+}
