@@ -4,16 +4,23 @@ import type { Plan } from '../../../engine/kernel/construct.js';
 import type { PlanSummary } from '../../../engine/format/plan-summary.js';
 import { pamtTotal } from '../../../engine/kernel/pamt.js';
 import { hex, humanSize } from '../../../engine/format/hex.js';
+import type { InitResult } from '../../../engine/flow/init.js';
 import { table } from './table.js';
 
 const MAX_ROWS = 200;
 
-export function renderPlanText(file: string, host: Host, plan: Plan, s: PlanSummary): string {
+/**
+ * `init` is the whole flow against the emulated module, when it was run: the
+ * kernel side can succeed and TDH.SYS.CONFIG still reject the TDMRs (memory
+ * outside the CMRs, such as CXL hot-added before init; kernel-flow.md §5).
+ */
+export function renderPlanText(file: string, host: Host, plan: Plan, s: PlanSummary, init?: InitResult): string {
   const out: string[] = [];
   out.push(`${host.name}  (${file})`);
   if (host.description) out.push(`  ${host.description}`);
   out.push(`  kernel variant: ${plan.variant}    verdict: ${plan.ok ? 'TDMRs, PAMTs and reserved areas built' : `FAILED at ${plan.ok ? '' : plan.stage} (${plan.ok ? '' : plan.errno})`}`);
   if (s.failure) out.push(`  ${s.failure}`);
+  if (init && plan.ok) out.push(`  TDX module (emulated): ${moduleVerdict(init)}`);
   out.push('');
 
   out.push(`TDX memory regions (${plan.memlist.length}, ${humanSize(s.tdxBytes)}):`);
@@ -67,6 +74,12 @@ export function renderPlanText(file: string, host: Host, plan: Plan, s: PlanSumm
   if (plan.log.length === 0) out.push('  (nothing printed during these steps)');
   for (const l of plan.log) out.push(`  ${l.text}`);
   return out.join('\n');
+}
+
+function moduleVerdict(init: InitResult): string {
+  if (init.ok) return 'initialized';
+  const status = init.status ? `: ${init.statusName ?? ''} ${init.status}${init.statusDetail ? ` (${init.statusDetail})` : ''}` : '';
+  return `initialization FAILS at ${init.stage} (${init.errno})${status}; see tdx-lab simulate for the SEAMCALLs`;
 }
 
 function clip<T>(rows: T[]): T[] {
