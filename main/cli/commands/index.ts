@@ -4,11 +4,17 @@
  */
 import type { Command } from 'commander';
 import { register as plan } from './plan.js';
+import { register as importCmd } from './import.js';
+import { register as check } from './check.js';
+import { register as record } from './record.js';
 import { register as simulate } from './simulate.js';
 import { register as sweep } from './sweep.js';
 
 export const COMMANDS: ReadonlyArray<(program: Command) => void> = [
   plan,
+  importCmd,
+  check,
+  record,
   simulate,
   sweep,
 ];

@@ -1,0 +1,282 @@
+/**
+ * Kernel log text (dmesg, journalctl -k, excerpts pasted into issues): the
+ * TDX lines of spec kernel-flow.md §6 in every wording kernels have used
+ * ("virt/tdx:" or "tdx:", "KB"/"KBs", three module-version formats,
+ * "module initialized"/"TDX-Module initialized"), plus what identifies the
+ * host and boot: command line, kernel release, hostname, CPU, BIOS-e820 and
+ * SRAT lines. A new boot starts at a second "Command line:".
+ */
+import { type ArtifactFacts, type TdxBoot, hexNumber, noteIdentity } from './facts.js';
+import { parseE820Line } from './e820.js';
+
+/** Strips what surrounds a kernel message: quoting, the timestamp, a journal prefix. */
+export function kernelMessage(raw: string): { msg: string; host?: string } {
+  let s = raw.replace(/^\s*(?:>\s?)*/, '').trimEnd();
+  let host: string | undefined;
+  // journalctl: "Jun 06 12:00:01 myhost kernel: ..."
+  const j = /^[A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d (\S+) kernel: (.*)$/.exec(s);
+  if (j) {
+    host = j[1];
+    s = j[2];
+  }
+  // ISO journal ("2024-06-06T12:00:01+0000 myhost kernel: ...")
+  const iso = /^\d{4}-\d\d-\d\dT[\d:.,+-]+ (\S+) kernel: (.*)$/.exec(s);
+  if (iso) {
+    host = iso[1];
+    s = iso[2];
+  }
+  s = s.replace(/^\[\s*\d+\.\d+\]\s?/, '').replace(/^<\d>/, '');
+  return { msg: s, host };
+}
+
+/** The text after the TDX prefix, or undefined for other lines. */
+function tdxText(msg: string): string | undefined {
+  const m = /(?:^|\s)(?:virt\/)?tdx: (.*)$/.exec(msg);
+  return m ? m[1] : undefined;
+}
+
+const KNOWN_FAILURES = [
+  /^too few private KeyIDs available\.?$/,
+  /^Hibernation support is enabled\.?$/,
+  /^register_memory_notifier\(\) failed/,
+  /^TDMR \[0x[0-9a-f]+, 0x[0-9a-f]+\): reserved areas exhausted\.?$/,
+  /^TDMRs exhausted\.?$/,
+  /^unable to find local NUMA node/,
+];
+
+export function newBoot(firstLine: number): TdxBoot {
+  return { firstLine, cmrs: [], outcome: 'no-init', seamcallFailures: [], truncated: [] };
+}
+
+/** Kernel release from a BOOT_IMAGE path ("/boot/vmlinuz-6.8.0-1004-intel"). */
+function kernelFromCmdline(cmdline: string): string | undefined {
+  const m = /BOOT_IMAGE=\S*vmlinuz-(\S+)/.exec(cmdline);
+  return m ? m[1] : undefined;
+}
+
+export class DmesgParser {
+  private boot: TdxBoot | undefined;
+  /** The boot has printed TDX lines or its command line: a new "Command line:" is a reboot. */
+  private bootHasContent = false;
+  private lastTdxWasCmr = false;
+  /** An elision ("...") came right after CMR lines; cleared if later CMR lines overlap the earlier ones. */
+  private elidedAfterCmr = false;
+  private lastWasE820 = false;
+  private expectUnameR = false;
+
+  constructor(private readonly facts: ArtifactFacts) {}
+
+  private current(lineNo: number): TdxBoot {
+    if (!this.boot) {
+      this.boot = newBoot(lineNo);
+      this.facts.boots.push(this.boot);
+    }
+    return this.boot;
+  }
+
+  private addKernel(k: string, lineNo: number): void {
+    noteIdentity(this.facts, 'kernel', k, lineNo);
+  }
+
+  addHost(h: string, lineNo: number): void {
+    noteIdentity(this.facts, 'host', h, lineNo);
+  }
+
+  /** A shell command precedes the lines that follow (the output of `uname -r` is the kernel release). */
+  command(cmd: string): void {
+    this.expectUnameR = /\buname -r\b/.test(cmd);
+  }
+
+  line(raw: string, lineNo: number): void {
+    const trimmed = raw.trim();
+    if (trimmed === '') return;
+    if (/^(?:>\s*)?\.{3,}$/.test(trimmed)) {
+      if (this.lastTdxWasCmr) this.elidedAfterCmr = true;
+      if (this.lastWasE820) this.facts.e820Partial = true;
+      return;
+    }
+    if (this.expectUnameR) {
+      this.expectUnameR = false;
+      const k = /^(?:>\s*)?(\d+\.\d+\S*)$/.exec(trimmed);
+      if (k) {
+        this.addKernel(k[1], lineNo);
+        return;
+      }
+    }
+    const uname = /^Linux (\S+) (\d+\.\d+\.\d+\S*) #/.exec(trimmed);
+    if (uname) {
+      this.addHost(uname[1], lineNo);
+      this.addKernel(uname[2], lineNo);
+      return;
+    }
+    const bullet = /^[-*\s]*Kernel(?: version)?:\**\s*(\d+\.\d+\.\d+\S*)/i.exec(trimmed);
+    if (bullet) {
+      this.addKernel(bullet[1], lineNo);
+      return;
+    }
+
+    const { msg, host } = kernelMessage(raw);
+    if (host) this.addHost(host, lineNo);
+    this.lastWasE820 = false;
+
+    const e820 = parseE820Line(msg);
+    if (e820) {
+      this.facts.e820.push(e820);
+      this.lastWasE820 = true;
+      return;
+    }
+    const cmd = /^(Kernel )?[Cc]ommand line: (.*)$/.exec(msg);
+    if (cmd) {
+      const isBootStart = !cmd[1];
+      if (isBootStart && this.boot && this.bootHasContent) this.boot = undefined;
+      const b = this.current(lineNo);
+      b.cmdline ??= cmd[2];
+      const k = kernelFromCmdline(cmd[2]);
+      if (k) {
+        b.kernel ??= k;
+        this.addKernel(k, lineNo);
+      }
+      this.bootHasContent = true;
+      return;
+    }
+    const ver = /^Linux version (\d+\.\d+\.\d+\S*)/.exec(msg);
+    if (ver) {
+      if (this.boot && this.bootHasContent && this.boot.kernel !== undefined) this.boot = undefined;
+      const b = this.current(lineNo);
+      b.kernel = ver[1];
+      this.addKernel(ver[1], lineNo);
+      return;
+    }
+    const hostSet = /systemd\[1\]: Hostname set to <([^>]+)>/.exec(msg);
+    if (hostSet) {
+      this.addHost(hostSet[1], lineNo);
+      return;
+    }
+    const cpu = /smpboot: CPU0: (.*?) \(family: (0x[0-9a-f]+), model: (0x[0-9a-f]+)/.exec(msg);
+    if (cpu) {
+      const b = this.current(lineNo);
+      b.cpuModel = cpu[1];
+      b.family = hexNumber(cpu[2]);
+      b.model = hexNumber(cpu[3]);
+      this.facts.cpuModel ??= cpu[1];
+      return;
+    }
+    const srat = /SRAT: Node (\d+) PXM \d+ \[mem (0x[0-9a-f]+)-(0x[0-9a-f]+)\]/.exec(msg);
+    if (srat) {
+      const start = hexNumber(srat[2]);
+      const end = hexNumber(srat[3]);
+      if (start !== undefined && end !== undefined)
+        this.facts.nodeRanges.push({ start, end: end + 1, nid: Number(srat[1]) });
+      return;
+    }
+    if (/kvm_intel: Failed to initialize TDX module/.test(msg)) {
+      const b = this.current(lineNo);
+      if (b.outcome === 'no-init') b.outcome = 'failed';
+      return;
+    }
+    const t = tdxText(msg);
+    if (t === undefined) return;
+    this.tdxLine(t, lineNo);
+  }
+
+  private tdxLine(t: string, lineNo: number): void {
+    const b = this.current(lineNo);
+    this.bootHasContent = true;
+    this.lastTdxWasCmr = false;
+    let m: RegExpExecArray | null;
+    if ((m = /^BIOS enabled: private KeyID range \[(\d+), (\d+)\)/.exec(t))) {
+      b.keyidRange = [Number(m[1]), Number(m[2])];
+    } else if (/^Disable ACPI S3/.test(t)) {
+      b.acpiS3Disabled = true;
+    } else if (
+      (m =
+        /^TDX module: attributes 0x[0-9a-f]+, vendor_id 0x[0-9a-f]+, major_version (\d+), minor_version (\d+), build_date (\d+), build_num (\d+)/.exec(
+          t,
+        ))
+    ) {
+      b.moduleVersion = `${m[1]}.${m[2]}`;
+      b.moduleBuild = `build ${m[4]}, ${m[3]}`;
+      b.moduleLine = lineNo;
+    } else if ((m = /^TDX module (\d+(?:\.\d+)+), build number (\d+), build date (\S+)/.exec(t))) {
+      b.moduleVersion = m[1];
+      b.moduleBuild = `build ${m[2]}, ${m[3]}`;
+      b.moduleLine = lineNo;
+    } else if ((m = /^TDX module version: (\d+(?:\.\d+)+)/.exec(t))) {
+      b.moduleVersion = m[1];
+      b.moduleLine = lineNo;
+    } else if ((m = /^CMR: \[(0x[0-9a-f]+), (0x[0-9a-f]+)\)/.exec(t))) {
+      this.cmr(b, hexNumber(m[1]), hexNumber(m[2]), lineNo);
+      this.lastTdxWasCmr = true;
+    } else if ((m = /^(\d+) KBs? allocated for PAMT/.exec(t))) {
+      b.pamtKb = Number(m[1]);
+      b.pamtLine = lineNo;
+    } else if (/^(?:module|TDX-Module) initialized/.test(t)) {
+      b.outcome = 'initialized';
+    } else if ((m = /^(?:module )?initialization failed \((-\d+)\)/.exec(t))) {
+      b.errno = Number(m[1]);
+      if (b.outcome !== 'not-enabled-by-bios') b.outcome = 'failed';
+      b.failureLine ??= lineNo;
+    } else if (/TDX is not enabled by BIOS/.test(t)) {
+      b.outcome = 'not-enabled-by-bios';
+      b.failure = 'TDX is not enabled by BIOS';
+      b.failureLine = lineNo;
+    } else if (/^module not loaded/.test(t)) {
+      b.outcome = 'failed';
+      b.failure = 'module not loaded';
+      b.failureLine = lineNo;
+    } else if ((m = /^initialization failed: (.*)$/.exec(t))) {
+      b.outcome = 'failed';
+      b.failureLine = lineNo;
+      const reason = m[1].trim();
+      if (KNOWN_FAILURES.some((re) => re.test(reason))) {
+        b.failure = reason.replace(/\.$/, '');
+        const r = /^TDMR \[(0x[0-9a-f]+), (0x[0-9a-f]+)\)/.exec(reason);
+        if (r) b.failedTdmr = { start: hexNumber(r[1])!, end: hexNumber(r[2])! };
+      } else {
+        b.truncated.push({ line: lineNo, text: t });
+        this.facts.warnings.push({
+          line: lineNo,
+          message: `kernel line cut short: "initialization failed: ${reason}" (the reason is not known)`,
+        });
+      }
+    } else if ((m = /^SEAMCALL \((0x[0-9a-f]+)\) failed: (0x[0-9a-f]+)/.exec(t))) {
+      b.seamcallFailures.push({ leaf: parseInt(m[1], 16), status: m[2], line: lineNo });
+    } else if ((m = /^RCX 0x[0-9a-f]+ RDX (0x[0-9a-f]+)/.exec(t))) {
+      const last = b.seamcallFailures[b.seamcallFailures.length - 1];
+      if (last) last.rdx = m[1];
+    } else if (/^(?:BIOS enabled|TDX module|CMR|\d+ KB|module init|TDX-Module)/.test(t) && t.length < 40) {
+      b.truncated.push({ line: lineNo, text: t });
+      this.facts.warnings.push({ line: lineNo, message: `kernel line cut short: "${t}"` });
+    }
+  }
+
+  private cmr(b: TdxBoot, base: number | undefined, end: number | undefined, lineNo: number): void {
+    if (base === undefined || end === undefined || end <= base) {
+      this.facts.warnings.push({ line: lineNo, message: 'CMR line with an unusable range, ignored' });
+      return;
+    }
+    const same = b.cmrs.find((c) => c.start === base && c.end === end);
+    if (same) {
+      // Overlapping excerpt chunks repeat lines: a repeat proves the list continues across an elision.
+      this.elidedAfterCmr = false;
+      return;
+    }
+    const clash = b.cmrs.find((c) => base < c.end && c.start < end);
+    if (clash) {
+      this.facts.warnings.push({
+        line: lineNo,
+        message: `CMR [0x${base.toString(16)}, 0x${end.toString(16)}) overlaps an earlier CMR line, ignored`,
+      });
+      return;
+    }
+    if (this.elidedAfterCmr) b.cmrsPartial = true;
+    b.cmrs.push({ start: base, end });
+    if (!this.facts.seenAt.has('cmrs')) this.facts.seenAt.set('cmrs', lineNo);
+  }
+
+  finish(): void {
+    for (const b of this.facts.boots) b.cmrs.sort((x, y) => x.start - y.start);
+    // An elision after the CMR lines with nothing proving the list went on: the list is cut.
+    if (this.elidedAfterCmr && this.boot) this.boot.cmrsPartial = true;
+  }
+}

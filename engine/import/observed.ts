@@ -1,0 +1,71 @@
+/**
+ * What a real boot printed, kept in a recorded/imported host under the
+ * top-level `observed` key (parseHost ignores it), so `tdx-lab check` can
+ * compare the emulator with the real kernel later.
+ */
+import type { KernelVariant } from '../host/types.js';
+import { hex } from '../format/hex.js';
+import type { TdxBoot } from './facts.js';
+
+export interface ObservedBoot {
+  /** "file:line" of the boot's first line. */
+  source: string;
+  kernel?: string;
+  variant: KernelVariant;
+  variant_reason: string;
+  cmdline?: string;
+  keyid_range?: [number, number];
+  module_version?: string;
+  module_build?: string;
+  cmrs: { base: string; size: string }[];
+  cmrs_partial?: boolean;
+  pamt_kb?: number;
+  outcome: TdxBoot['outcome'];
+  failure?: string;
+  failed_tdmr?: { base: string; size: string };
+  errno?: number;
+  /** Cut lines: the outcome is known but not why. */
+  truncated?: string[];
+  seamcall_failures?: { leaf: string; status: string; rdx?: string }[];
+}
+
+/** Ubuntu's 6.8 -intel kernels carry the CMR-holes change from 6.8.0-1006 on (golden README). */
+export function variantForKernel(kernel: string | undefined): { variant: KernelVariant; reason: string } {
+  if (kernel === undefined)
+    return { variant: 'upstream', reason: 'kernel release not in the artifacts: assumed upstream' };
+  const m = /^6\.8\.0-(\d+)-intel/.exec(kernel);
+  if (m && Number(m[1]) >= 1006)
+    return {
+      variant: 'cmr-holes',
+      reason: `${kernel}: Ubuntu 6.8 -intel kernels from 6.8.0-1006 on find holes from the CMRs`,
+    };
+  return { variant: 'upstream', reason: `${kernel}: finds holes from memblock (upstream behaviour)` };
+}
+
+export function observedBoot(b: TdxBoot, source: string, fallbackKernel: string | undefined): ObservedBoot {
+  const kernel = b.kernel ?? fallbackKernel;
+  const v = variantForKernel(kernel);
+  const o: ObservedBoot = {
+    source: `${source}:${b.firstLine}`,
+    variant: v.variant,
+    variant_reason: v.reason,
+    cmrs: b.cmrs.map((c) => ({ base: hex(c.start), size: hex(c.end - c.start) })),
+    outcome: b.outcome,
+  };
+  if (kernel !== undefined) o.kernel = kernel;
+  if (b.cmdline !== undefined) o.cmdline = b.cmdline;
+  if (b.keyidRange) o.keyid_range = b.keyidRange;
+  if (b.moduleVersion) o.module_version = b.moduleVersion;
+  if (b.moduleBuild) o.module_build = b.moduleBuild;
+  if (b.cmrsPartial) o.cmrs_partial = true;
+  if (b.pamtKb !== undefined) o.pamt_kb = b.pamtKb;
+  if (b.failure) o.failure = b.failure;
+  if (b.failedTdmr) o.failed_tdmr = { base: hex(b.failedTdmr.start), size: hex(b.failedTdmr.end - b.failedTdmr.start) };
+  if (b.errno !== undefined) o.errno = b.errno;
+  if (b.truncated.length) o.truncated = b.truncated.map((t) => `${source}:${t.line}: ${t.text}`);
+  if (b.seamcallFailures.length)
+    o.seamcall_failures = b.seamcallFailures.map((s) =>
+      s.rdx ? { leaf: hex(s.leaf), status: s.status, rdx: s.rdx } : { leaf: hex(s.leaf), status: s.status },
+    );
+  return o;
+}

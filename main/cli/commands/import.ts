@@ -1,0 +1,52 @@
+/** `tdx-lab import FILE... [--out FILE] [--name NAME]`: a recorded host from raw artifacts. */
+import type { Command } from 'commander';
+import { writeFileSync } from 'node:fs';
+import { importFiles } from '../../import/import-files.js';
+import { InputError } from '../../node/input-file.js';
+import { EXIT_OK } from '../errors.js';
+
+export interface ImportOptions {
+  out?: string;
+  name?: string;
+}
+
+/** Writes a document to --out or stdout; an unwritable --out is bad input. */
+export function writeDoc(doc: unknown, out: string | undefined): void {
+  const text = JSON.stringify(doc, null, 2) + '\n';
+  if (!out) {
+    process.stdout.write(text);
+    return;
+  }
+  try {
+    writeFileSync(out, text);
+  } catch (e) {
+    throw new InputError(`${out}: cannot write (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+  }
+}
+
+export function register(program: Command): void {
+  program
+    .command('import')
+    .description(
+      'Build a recorded host from raw artifacts: system-report.sh output, dmesg/journal, /proc/iomem, e820/memmap, lsmem [-J], numactl -H, cxl list, recorded hosts',
+    )
+    .argument('<file...>', 'artifact files of ONE host (recognised by content)')
+    .option('-o, --out <file>', 'write the recorded host here instead of stdout')
+    .option('--name <name>', 'host name (default: the hostname in the artifacts)')
+    .addHelpText(
+      'after',
+      '\nWhat had to be assumed is listed under "assumptions" in the output and on stderr.\nExit status: 0 imported, 2 bad input (the message names the file and line).',
+    )
+    .action(async (files: string[], opts: ImportOptions) => {
+      const { doc, result, warnings, readiness } = await importFiles(files, { name: opts.name });
+      writeDoc(doc, opts.out);
+      for (const w of warnings) process.stderr.write(`tdx-lab: ${w}\n`);
+      for (const a of result.assumptions) process.stderr.write(`tdx-lab: assumed: ${a}\n`);
+      if (readiness) process.stderr.write(`tdx-lab: readiness: ${readiness.summary}\n`);
+      if (!result.host)
+        process.stderr.write(
+          `tdx-lab: ${result.noHostReason}; the output records what the kernel printed but is not a host the emulator can run\n`,
+        );
+      process.exitCode = EXIT_OK;
+    });
+}
