@@ -45,7 +45,9 @@ export function humanSize(bytes: number): string {
     v /= 1024;
     u++;
   }
-  const s = Number.isInteger(v) ? String(v) : v.toFixed(v < 10 ? 2 : v < 100 ? 1 : 0).replace(/\.?0+$/, '');
+  let s = Number.isInteger(v) ? String(v) : v.toFixed(v < 10 ? 2 : v < 100 ? 1 : 0);
+  // Trim trailing zeros of the fraction only: 639.9 rounds to "640", which must stay 640.
+  if (s.includes('.')) s = s.replace(/\.?0+$/, '');
   return `${s} ${UNITS[u]}`;
 }
 

@@ -12,6 +12,7 @@ export interface BenchModule {
 
 const SUITES: ReadonlyArray<[string, () => Promise<BenchModule>]> = [
   ['kernel plan', () => import('./plan.bench.js')],
+  ['session store', () => import('./store.bench.js')],
   ['hotplug scenario', () => import('./hotplug.bench.js')],
   ['sweep throughput', () => import('./sweep.bench.js')],
 ];

@@ -9,6 +9,7 @@ import { register as check } from './check.js';
 import { register as record } from './record.js';
 import { register as simulate } from './simulate.js';
 import { register as sweep } from './sweep.js';
+import { register as session } from './session.js';
 
 export const COMMANDS: ReadonlyArray<(program: Command) => void> = [
   plan,
@@ -17,4 +18,5 @@ export const COMMANDS: ReadonlyArray<(program: Command) => void> = [
   record,
   simulate,
   sweep,
+  session,
 ];

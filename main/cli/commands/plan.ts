@@ -8,10 +8,16 @@ import { summarizePlan } from '../../../engine/format/plan-summary.js';
 import { loadHostFile } from '../../node/host-file.js';
 import { EXIT_OK, EXIT_TDX_FAILED } from '../errors.js';
 import { renderPlanText } from '../render/plan-text.js';
+import { initTdx } from '../../../engine/flow/init.js';
+import { DB_OPTION_HELP, openStoreForCli } from './session.js';
+import { recordRun } from '../../store/record-run.js';
+import { checkSessionName } from '../../store/sessions.js';
 
 export interface PlanOptions {
   kernel: KernelVariant;
   json?: boolean;
+  session?: string;
+  db?: string;
 }
 
 export function kernelOption(): Option {
@@ -27,6 +33,8 @@ export function register(program: Command): void {
     .argument('<host...>', 'host JSON files (canonical host format, or golden case files)')
     .addOption(kernelOption())
     .option('--json', 'print the golden RESULT document, one per line, in order')
+    .option('--session <name>', 'record each run in this lab notebook session (created if missing)')
+    .option('--db <path>', DB_OPTION_HELP)
     .addHelpText(
       'after',
       '\nExit status: 0 when every host succeeds, 1 when the kernel side fails for any, 2 for bad input.',
@@ -34,12 +42,25 @@ export function register(program: Command): void {
     .action((files: string[], opts: PlanOptions) => {
       // Validate every file before printing anything, so bad input never leaves half a report.
       const hosts = files.map((f) => ({ file: f, host: loadHostFile(f) }));
+      // Open the notebook before printing anything too: a locked or bad database fails up front.
+      const store = opts.session !== undefined ? (checkSessionName(opts.session), openStoreForCli(opts.db)) : undefined;
       let failed = false;
-      for (const { file, host } of hosts) {
-        const plan = planTdmrs(host, opts.kernel);
-        failed ||= !plan.ok;
-        if (opts.json) process.stdout.write(JSON.stringify(planToResultJson(plan)) + '\n');
-        else process.stdout.write(renderPlanText(file, host, plan, summarizePlan(host, plan)) + '\n');
+      try {
+        for (const { file, host } of hosts) {
+          const plan = planTdmrs(host, opts.kernel);
+          failed ||= !plan.ok;
+          if (store) {
+            const { run } = recordRun(store, opts.session!, { kind: 'plan', host, variant: opts.kernel, plan, provenance: { file, command: 'plan' } });
+            process.stderr.write(`tdx-lab: recorded run #${run.id} in session '${opts.session}' (${store.path})\n`);
+          }
+          if (opts.json) process.stdout.write(JSON.stringify(planToResultJson(plan)) + '\n');
+          else {
+          const init = plan.ok ? initTdx(host, opts.kernel, { includePlan: false }) : undefined;
+          process.stdout.write(renderPlanText(file, host, plan, summarizePlan(host, plan), init) + '\n');
+        }
+        }
+      } finally {
+        store?.close();
       }
       process.exitCode = failed ? EXIT_TDX_FAILED : EXIT_OK;
     });
