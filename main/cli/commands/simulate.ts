@@ -7,6 +7,11 @@ import { InputError, problemsMessage, readJsonFile } from '../../node/input-file
 import { EXIT_OK, EXIT_TDX_FAILED } from '../errors.js';
 import { renderScenarioText } from '../render/simulate-text.js';
 import type { Scenario } from '../../../engine/scenario/types.js';
+import type { ScenarioResult } from '../../../engine/scenario/run.js';
+import { DB_OPTION_HELP, openStoreForCli } from './session.js';
+import { recordRun } from '../../store/record-run.js';
+import { checkSessionName } from '../../store/sessions.js';
+import { eventsFromTimeline } from '../../store/timeline-events.js';
 
 /**
  * Reads and validates a scenario file. `hostFile` (relative to the scenario
@@ -49,15 +54,44 @@ export function register(program: Command): void {
     )
     .argument('<scenario>', 'scenario JSON file (see docs/scenarios.md)')
     .option('--json', 'print the ScenarioResult JSON document')
+    .option('--session <name>', 'record the run and its event timeline in this lab notebook session (created if missing)')
+    .option('--db <path>', DB_OPTION_HELP)
     .addHelpText(
       'after',
       '\nExit status: 0 when the module ends initialized (or no init was attempted), 1 when TDX init fails, 2 for bad input.',
     )
-    .action((file: string, opts: { json?: boolean }) => {
+    .action((file: string, opts: { json?: boolean; session?: string; db?: string }) => {
       const scenario = loadScenarioFile(file);
+      if (opts.session !== undefined) checkSessionName(opts.session);
       const result = runScenario(scenario);
+      if (opts.session !== undefined) recordSimulation(file, scenario, result, opts.session, opts.db);
       if (opts.json) process.stdout.write(JSON.stringify(result) + '\n');
       else process.stdout.write(renderScenarioText(file, result) + '\n');
       process.exitCode = result.final.outcome === 'init-failed' ? EXIT_TDX_FAILED : EXIT_OK;
     });
+}
+
+/** Stores the run with one event per step, block change, SEAMCALL and log line (main/store/timeline-events.ts). */
+function recordSimulation(file: string, scenario: Scenario, result: ScenarioResult, session: string, db: string | undefined): void {
+  const store = openStoreForCli(db);
+  try {
+    const steps = result.events.map((e) => {
+      const ev = scenario.events[e.index];
+      const range = ev && 'range' in ev ? { start: ev.range.start, end: ev.range.end } : undefined;
+      return { ...e, range, seamcalls: e.seamcalls.map((c) => ({ ...c })) };
+    });
+    const { run } = recordRun(store, session, {
+      kind: 'simulate',
+      host: scenario.host,
+      variant: scenario.kernel,
+      status: result.final.outcome === 'init-failed' ? 'failed' : 'ok',
+      payload: result,
+      summary: { outcome: result.final.outcome, tdmrCount: result.final.tdmrCount, pamtKb: result.final.pamtKb },
+      provenance: { file, command: 'simulate' },
+      events: eventsFromTimeline(steps),
+    });
+    process.stderr.write(`tdx-lab: recorded run #${run.id} in session '${session}' (${store.path})\n`);
+  } finally {
+    store.close();
+  }
 }

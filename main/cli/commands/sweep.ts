@@ -15,6 +15,9 @@ import type { SweepRow } from '../../../engine/sweep/row.js';
 import { InputError } from '../../node/input-file.js';
 import { createEnginePool, SweepAbortedError, type SweepProgress } from '../../workers/pool.js';
 import { loadSweepFile } from '../../workers/sweep-file.js';
+import { DB_OPTION_HELP, openStoreForCli } from './session.js';
+import { recordRun } from '../../store/record-run.js';
+import { checkSessionName } from '../../store/sessions.js';
 import { EXIT_OK } from '../errors.js';
 import { sweepCsvChunks } from '../render/sweep-csv.js';
 import { renderSweepText } from '../render/sweep-text.js';
@@ -33,6 +36,8 @@ export interface SweepOptions {
   planOnly?: boolean;
   /** Print this combination's host instead of sweeping. */
   host?: number;
+  session?: string;
+  db?: string;
 }
 
 function workerCount(s: string): number {
@@ -105,6 +110,7 @@ async function runSweepCommand(file: string, opts: SweepOptions, kernelFromCli: 
     process.stdout.write(JSON.stringify(hostToJson(expandCombination(sweep, opts.host).host), null, 2) + '\n');
     return EXIT_OK;
   }
+  if (opts.session !== undefined) checkSessionName(opts.session);
   const workers = Math.min(opts.workers ?? availableParallelism(), Math.ceil(sweep.total / MIN_CHUNK));
   const pool = createEnginePool({ workers });
   const controller = new AbortController();
@@ -128,6 +134,7 @@ async function runSweepCommand(file: string, opts: SweepOptions, kernelFromCli: 
   }
   bar.stop();
   await pool.close();
+  if (opts.session !== undefined) recordSweep(file, sweep, rows, opts.session, opts.db);
   if (opts.json) for (const piece of sweepJsonChunks(sweep, rows)) process.stdout.write(piece);
   else if (opts.csv) for (const piece of sweepCsvChunks(sweep, rows)) process.stdout.write(piece);
   else process.stdout.write(renderSweepText(file, sweep, rows) + '\n');
@@ -151,6 +158,8 @@ export function register(program: Command): void {
       'print the canonical host of combination INDEX (a row\'s "index") instead of sweeping',
       combinationIndex,
     )
+    .option('--session <name>', 'record the sweep and its rows in this lab notebook session (created if missing)')
+    .option('--db <path>', DB_OPTION_HELP)
     .addHelpText(
       'after',
       '\nExit status: 0 when every combination was emulated (failed rows are results), 2 for bad input, 130 when cancelled (Ctrl-C).',
@@ -159,4 +168,25 @@ export function register(program: Command): void {
       if (opts.json && opts.csv) throw new InputError('choose one of --json and --csv');
       process.exitCode = await runSweepCommand(file, opts, cmd.getOptionValueSource('kernel') === 'cli');
     });
+}
+
+/** Stores the finished sweep (definition and every row) as one run. */
+function recordSweep(file: string, sweep: Sweep, rows: readonly SweepRow[], session: string, db: string | undefined): void {
+  const store = openStoreForCli(db);
+  try {
+    const failed = rows.filter((r) => !r.ok).length;
+    const { run } = recordRun(store, session, {
+      kind: 'sweep',
+      host: sweep.host,
+      variant: sweep.kernel,
+      status: failed > 0 ? 'failed' : 'ok',
+      label: sweep.name,
+      payload: { sweep: { name: sweep.name, axes: sweep.axes, kernel: sweep.kernel, mode: sweep.mode, total: sweep.total }, rows },
+      summary: { combinations: rows.length, failed },
+      provenance: { file, command: 'sweep' },
+    });
+    process.stderr.write(`tdx-lab: recorded run #${run.id} in session '${session}' (${store.path})\n`);
+  } finally {
+    store.close();
+  }
 }
