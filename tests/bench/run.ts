@@ -15,6 +15,8 @@ const SUITES: ReadonlyArray<[string, () => Promise<BenchModule>]> = [
   ['session store', () => import('./store.bench.js')],
   ['hotplug scenario', () => import('./hotplug.bench.js')],
   ['sweep throughput', () => import('./sweep.bench.js')],
+  ['report', () => import('./report.bench.js')],
+  ['app map', () => import('./app.bench.js')],
 ];
 
 const only = process.argv.slice(2);

@@ -8,7 +8,9 @@ import { register as importCmd } from './import.js';
 import { register as check } from './check.js';
 import { register as record } from './record.js';
 import { register as simulate } from './simulate.js';
+import { register as serve } from './serve.js';
 import { register as sweep } from './sweep.js';
+import { register as report } from './report.js';
 import { register as session } from './session.js';
 
 export const COMMANDS: ReadonlyArray<(program: Command) => void> = [
@@ -17,6 +19,8 @@ export const COMMANDS: ReadonlyArray<(program: Command) => void> = [
   check,
   record,
   simulate,
+  serve,
   sweep,
+  report,
   session,
 ];

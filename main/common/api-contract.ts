@@ -1,0 +1,233 @@
+/**
+ * The one API contract between the app's UI and its Node side. The preload
+ * bridge (Electron IPC), the serve bridge (HTTP + WebSocket) and main/api
+ * all derive from this file, so one change reaches every transport.
+ *
+ * Browser-safe: no node:* or electron imports (the renderer bundles it).
+ * Every method takes ONE plain object argument, validated with the zod
+ * schema below wherever it crosses a process or network boundary.
+ */
+import { z } from 'zod';
+import type { Host, KernelVariant } from '../../engine/host/types.js';
+import type { Plan } from '../../engine/kernel/construct.js';
+import type { PlanSummary } from '../../engine/format/plan-summary.js';
+import type { InitResult } from '../../engine/flow/init.js';
+import type { ScenarioResult } from '../../engine/scenario/run.js';
+import { PLANNING_ARGS, type PlanningResults } from './planning-contract.js';
+
+export const CONTRACT_VERSION = 1;
+
+const variant = z.enum(['upstream', 'cmr-holes']);
+/** Host files are passed as text: the UI reads a dropped or chosen file and never needs a path. */
+const jsonText = z.string().min(1, 'must not be empty').max(512 * 1024 * 1024, 'is larger than 512 MiB');
+const name = z.string().min(1, 'must not be empty').max(200, 'is longer than 200 characters');
+const id = z.string().min(1, 'must not be empty').max(200, 'is longer than 200 characters');
+
+/** Argument schema of every method; the keys are the method names. */
+export const API_ARGS = {
+  /** Validate a host (canonical HOST, or a golden case file) and run the kernel plan and the init flow. */
+  planHost: z.strictObject({
+    hostJson: jsonText,
+    variant,
+    source: z.string().max(500).optional(),
+    /** false: the kernel plan only (fast on huge hosts); the init flow can follow in a second call. Default true. */
+    withInit: z.boolean().optional(),
+  }),
+  /** Build a host from recorded artifacts (dmesg, /proc/iomem, lsmem, numactl, e820, cxl list) given as text. */
+  importArtifacts: z.strictObject({
+    files: z
+      .array(z.strictObject({ name: z.string().min(1, 'must not be empty').max(500), text: z.string().max(256 * 1024 * 1024, 'is larger than 256 MiB') }))
+      .min(1, 'must list at least one file')
+      .max(32, 'lists more than 32 files'),
+    name: z.string().min(1).max(200).optional(),
+  }),
+  /** Plays a scenario document (docs/scenarios.md) given as text, in the worker pool. */
+  simulateScenario: z.strictObject({ scenarioJson: jsonText, source: z.string().max(500).optional() }),
+  listSamples: z.strictObject({}),
+  loadSample: z.strictObject({ name }),
+  /** Engine version and which optional back-ends (pool, store, scenarios) are present. */
+  getInfo: z.strictObject({}),
+  listSessions: z.strictObject({}),
+  getSession: z.strictObject({ id }),
+  listRuns: z.strictObject({ sessionId: id }),
+  getRun: z.strictObject({ id }),
+  /** Sweeps and scenarios for the planning views (planning-contract.ts). */
+  ...PLANNING_ARGS,
+} as const;
+
+export type ApiMethod = keyof typeof API_ARGS;
+export const API_METHODS = Object.keys(API_ARGS) as ApiMethod[];
+export type ApiArgs<M extends ApiMethod> = z.input<(typeof API_ARGS)[M]>;
+
+/** The state of one memory block (memory_block_size granule) of a device, as the hotplug notifier leaves it. */
+export interface MemoryBlockInfo {
+  start: number;
+  end: number;
+  state: 'online' | 'offline' | 'refused' | 'absent';
+  reason?: string;
+}
+
+export interface PlanHostResult {
+  host: Host;
+  variant: KernelVariant;
+  /** The kernel side (build_tdx_memlist … construct_tdmrs). */
+  plan: Plan;
+  summary: PlanSummary;
+  /** The whole kernel + module flow (SEAMCALLs with statuses, dmesg), when it could run. */
+  init: InitResult | null;
+  /** Device memory blocks and whether they could be onlined after init. */
+  memoryBlocks: MemoryBlockInfo[];
+  /** Index of the TDMR the module rejected (TDH.SYS.CONFIG), when init failed there. */
+  moduleFailedTdmr: number | null;
+  engineVersion: string;
+}
+
+export interface ImportedHost {
+  /** The canonical host document built from the artifacts, ready for planHost. */
+  hostJson: string;
+  hostName: string;
+  /** What the importer had to assume (module limits, CMRs, …). */
+  assumptions: string[];
+}
+
+export interface SampleInfo {
+  name: string;
+  description: string;
+}
+
+export interface SampleText {
+  name: string;
+  hostJson: string;
+}
+
+export interface AppInfo {
+  engineVersion: string;
+  contractVersion: number;
+  workerPool: boolean;
+  store: boolean;
+  variants: KernelVariant[];
+}
+
+export interface SessionInfo {
+  id: string;
+  name: string;
+  createdAt: string;
+  runCount: number;
+}
+
+export interface RunInfo {
+  id: string;
+  sessionId: string;
+  name: string;
+  kind: string;
+  status: string;
+  hostName: string | null;
+  createdAt: string;
+}
+
+/** A stored run: what was run and on what, enough to reopen it on the map. */
+export interface RunDetail extends RunInfo {
+  variant: KernelVariant;
+  hostJson: string | null;
+  result: unknown;
+}
+
+export interface ApiResults extends PlanningResults {
+  planHost: PlanHostResult;
+  importArtifacts: ImportedHost;
+  simulateScenario: ScenarioResult;
+  listSamples: SampleInfo[];
+  loadSample: SampleText;
+  getInfo: AppInfo;
+  listSessions: SessionInfo[];
+  getSession: SessionInfo;
+  listRuns: RunInfo[];
+  getRun: RunDetail;
+}
+
+/** Progress of a long call, pushed on the event channel. */
+export interface ProgressEvent {
+  method: ApiMethod;
+  /** The caller's id for a long call it may cancel (runSweep). */
+  requestId?: string;
+  /** Short phase name, e.g. "validate", "plan", "init", "done". */
+  phase: string;
+  message: string;
+  done: number;
+  total: number;
+}
+
+/** The object the renderer sees as `window.tdxLab`, whatever the transport. */
+export type TdxLabApi = {
+  [M in ApiMethod]: (args: ApiArgs<M>) => Promise<ApiResults[M]>;
+} & {
+  /** Subscribes to progress events; returns the unsubscribe function. */
+  onProgress(listener: (e: ProgressEvent) => void): () => void;
+  /** Application-menu commands (Electron only; the HTTP bridge never calls it). */
+  onMenu(listener: (c: MenuCommand) => void): () => void;
+  /** Which transport this is, for the status bar. */
+  readonly transport: 'electron' | 'http';
+};
+
+/** What every transport carries back: a value, or an error message meant for people. */
+export type ApiEnvelope<T> = { ok: true; value: T } | { ok: false; error: { code: ApiErrorCode; message: string } };
+export type ApiErrorCode = 'bad-arguments' | 'bad-input' | 'not-found' | 'unavailable' | 'internal';
+
+/** An API failure with a message meant for people (no stack traces cross the boundary). */
+export class ApiError extends Error {
+  constructor(
+    readonly code: ApiErrorCode,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+}
+
+/** `$.a[0].b` from a zod issue path. */
+function issuePath(path: readonly PropertyKey[]): string {
+  let s = '$';
+  for (const p of path) s += typeof p === 'number' ? `[${p}]` : `.${String(p)}`;
+  return s;
+}
+
+/**
+ * Validates a method name and its argument; throws ApiError('bad-arguments')
+ * naming the method, the JSON path and the problem.
+ */
+export function validateCall<M extends ApiMethod>(method: unknown, args: unknown): { method: M; args: z.output<(typeof API_ARGS)[M]> } {
+  if (typeof method !== 'string' || !Object.hasOwn(API_ARGS, method)) {
+    throw new ApiError('bad-arguments', `unknown API method ${JSON.stringify(method)}; known: ${API_METHODS.join(', ')}`);
+  }
+  const schema = API_ARGS[method as M];
+  const r = schema.safeParse(args);
+  if (!r.success) {
+    const i = r.error.issues[0];
+    const more = r.error.issues.length > 1 ? ` (and ${r.error.issues.length - 1} more)` : '';
+    const msg = i.code === 'invalid_type' && i.input === undefined ? `missing (expected ${i.expected})` : i.message;
+    throw new ApiError('bad-arguments', `${method}: argument ${issuePath(i.path)}: ${msg}${more}`);
+  }
+  return { method: method as M, args: r.data as z.output<(typeof API_ARGS)[M]> };
+}
+
+/** Turns an envelope back into a value or a thrown ApiError (used by both bridges). */
+export function unwrapEnvelope<T>(e: ApiEnvelope<T>): T {
+  if (e.ok) return e.value;
+  throw new ApiError(e.error.code, e.error.message);
+}
+
+/** IPC channel names (Electron) and URL paths (serve). */
+export const IPC_INVOKE = 'tdx-lab:invoke';
+export const IPC_PROGRESS = 'tdx-lab:progress';
+export const IPC_MENU = 'tdx-lab:menu';
+export const HTTP_API_PREFIX = '/api/';
+export const WS_EVENTS_PATH = '/events';
+export const TOKEN_HEADER = 'x-tdx-lab-token';
+
+/** Menu commands main sends to the renderer (Electron only; the file is read in main, its text sent). */
+export type MenuCommand =
+  | { kind: 'open-host'; name: string; hostJson: string }
+  | { kind: 'import-artifacts'; files: { name: string; text: string }[] }
+  | { kind: 'export-report' }
+  | { kind: 'open-sessions' }
+  | { kind: 'open-session'; id: string };

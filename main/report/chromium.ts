@@ -1,0 +1,117 @@
+/**
+ * Headless Chromium through playwright-core, for the PNG and PDF formats.
+ * The report page is static (no scripts, no network), so Chromium only
+ * lays it out; every request it would make is aborted.
+ */
+import { accessSync, constants, existsSync } from 'node:fs';
+import { delimiter, join } from 'node:path';
+import { InputError } from '../node/input-file.js';
+
+export const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+const CANDIDATES = ['chromium', 'chromium-browser', 'google-chrome', 'google-chrome-stable'];
+
+function executable(p: string): boolean {
+  try {
+    accessSync(p, constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** --chromium PATH, else /usr/bin/chromium, else the first Chromium on PATH; an InputError (exit 2) if none. */
+export function findChromium(explicit?: string): string {
+  if (explicit) {
+    if (!existsSync(explicit)) throw new InputError(`--chromium ${explicit}: no such file`);
+    if (!executable(explicit)) throw new InputError(`--chromium ${explicit}: not executable`);
+    return explicit;
+  }
+  if (executable('/usr/bin/chromium')) return '/usr/bin/chromium';
+  for (const dir of (process.env.PATH ?? '').split(delimiter)) {
+    for (const name of CANDIDATES) {
+      const p = join(dir, name);
+      if (dir && executable(p)) return p;
+    }
+  }
+  throw new InputError(
+    'PNG and PDF reports need headless Chromium, and none was found (looked for /usr/bin/chromium and chromium, chromium-browser, google-chrome on PATH): install it or pass --chromium PATH, or write .html or .svg instead',
+  );
+}
+
+export interface PdfOptions {
+  title: string;
+}
+
+type Browser = import('playwright-core').Browser;
+
+async function withPage<T>(
+  chromiumPath: string,
+  html: string,
+  f: (page: import('playwright-core').Page) => Promise<T>,
+): Promise<T> {
+  const { chromium } = await import('playwright-core');
+  let browser: Browser;
+  try {
+    browser = await chromium.launch({ executablePath: chromiumPath, args: CHROMIUM_ARGS, headless: true });
+  } catch (e) {
+    throw new InputError(`cannot start Chromium at ${chromiumPath}: ${(e as Error).message.split('\n')[0]}`);
+  }
+  try {
+    const page = await browser.newPage({ viewport: { width: 1180, height: 900 }, deviceScaleFactor: 1 });
+    await page.route('**/*', (route) => route.abort());
+    await page.setContent(html, { waitUntil: 'load' });
+    await page.emulateMedia({ media: 'screen' });
+    return await f(page);
+  } finally {
+    await browser.close();
+  }
+}
+
+export async function renderPng(chromiumPath: string, html: string): Promise<Buffer> {
+  return withPage(chromiumPath, html, (page) => page.screenshot({ fullPage: true, type: 'png' }));
+}
+
+export async function renderPdf(chromiumPath: string, html: string, o: PdfOptions): Promise<Buffer> {
+  const pdf = await withPage(chromiumPath, html, async (page) => {
+    await page.emulateMedia({ media: 'print' });
+    return page.pdf({
+      format: 'A4',
+      printBackground: true,
+      preferCSSPageSize: true,
+      outline: true,
+      tagged: true,
+      displayHeaderFooter: true,
+      headerTemplate: '<span></span>',
+      footerTemplate: `<div style="font-size:8px;width:100%;padding:0 12mm;color:#59636e;display:flex;justify-content:space-between;font-family:Arial,sans-serif"><span>${o.title.replace(/[<>&"]/g, '')}</span><span><span class="pageNumber"></span> / <span class="totalPages"></span></span></div>`,
+    });
+  });
+  return normalizePdf(pdf);
+}
+
+/** A fixed date with the same length as the one replaced, so xref offsets stay valid. */
+function fixedLike(s: string, fixed: string): string {
+  return (fixed + ' '.repeat(s.length)).slice(0, s.length).replace(/ +$/, (m) => m);
+}
+
+/**
+ * Chromium stamps the PDF with creation/modification dates. Overwrite them
+ * in place with a fixed date of the same length (offsets in the xref table
+ * stay right), so the same report gives the same bytes.
+ */
+export function normalizePdf(pdf: Buffer): Buffer {
+  const s = pdf.toString('latin1');
+  const out = s
+    .replace(/\/(CreationDate|ModDate) ?\(D:([^)]*)\)/g, (m, _k, d: string) =>
+      m.replace(d, fixedLike(d, "20000101000000+00'00'")),
+    )
+    .replace(/<xmp:(CreateDate|ModifyDate|MetadataDate)>([^<]*)</g, (m, _k, d: string) =>
+      m.replace(d, fixedLike(d, '2000-01-01T00:00:00+00:00')),
+    );
+  return Buffer.from(out, 'latin1');
+}

@@ -1,0 +1,155 @@
+/**
+ * The map as SVG text, drawn by renderer/map under linkedom: the full
+ * address space, and zoomed insets of the parts worth a closer look.
+ */
+import { parseHTML } from 'linkedom';
+import { hex, humanSize, SZ_1G, SZ_4G } from '../../engine/format/hex.js';
+import { buildMapModel, drawMap, type DrawOptions, type MapModel } from '../../renderer/map/index.js';
+import type { ReportSubject } from './subject.js';
+import { planTdmrs } from '../../engine/kernel/construct.js';
+import type { ReservedArea } from '../../engine/kernel/reserved.js';
+
+export const MAP_WIDTH = 1060;
+
+/** Draws one map into a fresh linkedom document and returns the <svg> element's markup. */
+export function mapSvg(
+  model: MapModel,
+  options: Omit<DrawOptions, 'width' | 'height'> & { width?: number; height?: number },
+): string {
+  const { document } = parseHTML(
+    '<!doctype html><html><body><svg xmlns="http://www.w3.org/2000/svg"></svg></body></html>',
+  );
+  const svg = document.querySelector('svg') as unknown as SVGSVGElement;
+  drawMap(svg, model, { width: MAP_WIDTH, height: 400, ...options, interactive: false });
+  return (svg as unknown as Element).outerHTML;
+}
+
+/** A standalone SVG file: XML declaration, then the map. */
+export function svgDocument(svg: string): string {
+  return `<?xml version="1.0" encoding="UTF-8"?>\n${svg}\n`;
+}
+
+export interface Inset {
+  title: string;
+  caption: string;
+  domain: [number, number];
+}
+
+/**
+ * A window around [a, b) with a margin of about 1/16 of its size, both ends
+ * on multiples of that (power-of-two) margin so the axis ends read cleanly.
+ */
+function around(a: number, b: number, top: number): [number, number] {
+  let pad = 0x1000;
+  while (pad * 16 < b - a) pad *= 2;
+  return [Math.max(0, Math.floor(a / pad) * pad - pad), Math.min(top, Math.ceil(b / pad) * pad + pad)];
+}
+
+/** The insets a report shows: low memory, the failed TDMR, the busiest TDMR, devices and refused blocks. */
+export function chooseInsets(s: ReportSubject, model: MapModel): Inset[] {
+  const out: Inset[] = [];
+  const { host, plan } = s;
+  const low = host.memblock.filter((r) => r.start < SZ_4G);
+  if (low.length && host.memblock.some((r) => r.end > SZ_4G)) {
+    out.push({
+      title: 'Below 4 GiB',
+      caption: `${low.length} memblock region${low.length > 1 ? 's' : ''} and the holes between them, [0x0, ${hex(SZ_4G)})`,
+      domain: [0, SZ_4G],
+    });
+  }
+  if (!plan.ok && plan.failedTdmr !== undefined) {
+    const t = plan.tdmrs[plan.failedTdmr];
+    // Where it failed comes first: it wins over a wider inset that contains it.
+    out.unshift({
+      title: `TDMR ${plan.failedTdmr} (failed)`,
+      caption: `[${hex(t.base)}, ${hex(t.base + t.size)}) ${humanSize(t.size)}: where the kernel gave up (${plan.stage} stage, ${plan.errno})`,
+      domain: around(t.base, t.base + t.size, model.top),
+    });
+  }
+  const rejected = rejectedTdmr(s);
+  if (rejected && plan.ok) {
+    const t = plan.tdmrs[rejected.index];
+    out.unshift({
+      title: `TDMR ${rejected.index} (rejected by the module)`,
+      caption: `[${hex(t.base)}, ${hex(t.base + t.size)}) ${humanSize(t.size)}: TDH.SYS.CONFIG returned ${rejected.reason}`,
+      domain: around(t.base, t.base + t.size, model.top),
+    });
+  }
+  if (plan.ok && plan.tdmrs.length > 1) {
+    let best = -1;
+    plan.tdmrs.forEach((t, i) => {
+      if (t.reserved.length > 0 && (best < 0 || t.reserved.length > plan.tdmrs[best].reserved.length)) best = i;
+    });
+    if (best >= 0) {
+      const t = plan.tdmrs[best];
+      out.push({
+        title: `TDMR ${best}: most reserved areas`,
+        caption: `[${hex(t.base)}, ${hex(t.base + t.size)}) ${humanSize(t.size)} with ${t.reserved.length} of ${host.module.max_reserved_per_tdmr} reserved areas`,
+        domain: around(t.base, t.base + t.size, model.top),
+      });
+    }
+  }
+  const refused = (s.memoryBlocks ?? []).filter((b) => b.state === 'refused');
+  if (refused.length) {
+    const a = refused[0].start;
+    const b = refused[refused.length - 1].end;
+    out.push({
+      title: 'Refused memory blocks',
+      caption: `[${hex(a)}, ${hex(b)}) ${humanSize(b - a)}: onlining refused`,
+      domain: around(a, b, model.top),
+    });
+  }
+  for (const d of (host.devices ?? []).slice(0, 2)) {
+    if (refused.some((r) => r.start < d.end && d.start < r.end)) continue;
+    out.push({
+      title: `${d.kind.toUpperCase()} ${d.name}`,
+      caption: `[${hex(d.start)}, ${hex(d.end)}) ${humanSize(d.end - d.start)} on node ${d.nid}`,
+      domain: around(d.start, d.end, model.top),
+    });
+  }
+  // Skip an inset that mostly overlaps an earlier one (e.g. the busiest TDMR is below 4 GiB).
+  const distinct: Inset[] = [];
+  for (const i of out) {
+    const dup = distinct.some((d) => {
+      const overlap = Math.min(d.domain[1], i.domain[1]) - Math.max(d.domain[0], i.domain[0]);
+      return overlap > 0.8 * Math.min(d.domain[1] - d.domain[0], i.domain[1] - i.domain[0]);
+    });
+    if (!dup) distinct.push(i);
+  }
+  // Tiny windows are hard to read against 1 GiB TDMRs: never narrower than 1 GiB unless the space is.
+  return distinct.slice(0, 4).map((i) => {
+    const [a, b] = i.domain;
+    if (b - a >= SZ_1G || model.top < SZ_1G) return i;
+    const mid = (a + b) / 2;
+    const s0 = Math.max(0, Math.round(mid - SZ_1G / 2));
+    return { ...i, domain: [s0, Math.min(model.top, s0 + SZ_1G)] as [number, number] };
+  });
+}
+
+/** The TDMR the module rejected in TDH.SYS.CONFIG, from the decoded status detail ("TDMR 3", ...). */
+export function rejectedTdmr(s: ReportSubject): { index: number; reason: string } | undefined {
+  const st = s.init ?? s.scenario?.result.events.find((e) => !e.ok && e.statusName);
+  const detail = st?.statusDetail ?? undefined;
+  const m = detail ? /^TDMR (\d+)/.exec(detail) : null;
+  if (!m || !s.plan.ok || Number(m[1]) >= s.plan.tdmrs.length) return undefined;
+  return { index: Number(m[1]), reason: `${st!.statusName}` };
+}
+
+/** When reserved areas ran out: what the failed TDMR would need (the same plan without the limit). */
+export function neededReserved(s: ReportSubject): { tdmr: number; areas: ReservedArea[] } | undefined {
+  const plan = s.plan;
+  if (plan.ok || plan.stage !== 'reserved' || plan.failedTdmr === undefined) return undefined;
+  const relaxed = planTdmrs({ ...s.host, module: { ...s.host.module, max_reserved_per_tdmr: 2 ** 30 } }, s.variant);
+  const t = relaxed.ok ? relaxed.tdmrs[plan.failedTdmr] : undefined;
+  return t ? { tdmr: plan.failedTdmr, areas: t.reserved } : undefined;
+}
+
+export function subjectModel(s: ReportSubject): MapModel {
+  return buildMapModel({
+    host: s.host,
+    plan: s.plan,
+    memoryBlocks: s.memoryBlocks,
+    rejectedTdmr: rejectedTdmr(s),
+    neededReserved: neededReserved(s),
+  });
+}

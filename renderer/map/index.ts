@@ -1,0 +1,33 @@
+/**
+ * The physical-memory map: one d3 drawing module for the app's map view and
+ * for `tdx-lab report` (which runs it under linkedom in Node).
+ *
+ *   const model = buildMapModel({ host, plan, memoryBlocks });   // pure, no DOM
+ *   const map = drawMap(svgElement, model, { width, height, interactive: true,
+ *                       onHover, onSelect, onDomainChange });
+ *   map.setDomain([0, 0x100000000]); map.select('tdmr-3'); map.shapesAt(addr);
+ *   map.destroy();
+ *
+ * Shapes carry class names per kind (`tdmr`, `reserved-area`, `pamt pamt-4k`,
+ * `cmr`, `memblock`, `tdx-memory`, `numa-node`, `mem-block online`,
+ * `device cxl`) and `data-id`. Sub-pixel shapes are merged into
+ * `lod-aggregate` rects; exact counts stay on each layer's `data-count`.
+ * No Svelte and no node:* imports here: it runs in the browser and in Node.
+ * Documented in docs/reports.md.
+ */
+export type {
+  MapInput,
+  MapModel,
+  MapTrack,
+  MapShape,
+  ShapeKind,
+  TrackId,
+  MemoryBlockState,
+  DrawOptions,
+  MapHandle,
+  ShapesAtResult,
+} from './types.js';
+export { buildMapModel, findShapesAt, TRACK_LABELS } from './model.js';
+export { makeAddressScale, compressedBreakpoints, addressTicks, type AddressScale, type AddressTick } from './scale.js';
+export { drawMap } from './draw.js';
+export { LEGEND_ENTRIES, PALETTE } from './style.js';

@@ -1,0 +1,132 @@
+/**
+ * The data types of the physical-memory map: what buildMapModel produces
+ * and drawMap consumes. Plain data, no DOM, so the app, a worker and the
+ * Node report generator share them.
+ */
+import type { Host, KernelVariant } from '../../engine/host/types.js';
+import type { Plan } from '../../engine/kernel/construct.js';
+import type { ReservedArea } from '../../engine/kernel/reserved.js';
+
+/** One memory block (memory_block_size_bytes granule) and what became of it. */
+export interface MemoryBlockState {
+  start: number;
+  end: number;
+  state: 'online' | 'offline' | 'refused' | 'absent';
+  /** Why it ended in that state (e.g. the memory notifier refused it), shown in details. */
+  reason?: string;
+}
+
+export interface MapInput {
+  host: Host;
+  plan: Plan;
+  memoryBlocks?: readonly MemoryBlockState[];
+  /**
+   * A TDMR the TDX module rejected although the kernel built it (TDH.SYS.CONFIG
+   * status detail, e.g. TDX_TDMR_OUTSIDE_CMRS on TDMR 3): drawn as failed too.
+   */
+  rejectedTdmr?: { index: number; reason: string };
+  /**
+   * When the kernel ran out of reserved areas: the areas the failed TDMR
+   * would need (the same plan without the limit), drawn as `needed-area`
+   * so the map shows why. Not counted as reserved areas.
+   */
+  neededReserved?: { tdmr: number; areas: readonly ReservedArea[] };
+}
+
+/** The rows of the map, top to bottom. */
+export type TrackId = 'numa' | 'memblock' | 'tdx-memory' | 'cmr' | 'tdmr' | 'pamt' | 'mem-block' | 'device';
+
+/** What a shape is; also its main CSS class in the SVG. */
+export type ShapeKind =
+  | 'numa-node'
+  | 'memblock'
+  | 'tdx-memory'
+  | 'cmr'
+  | 'tdmr'
+  | 'reserved-area'
+  | 'needed-area'
+  | 'pamt'
+  | 'mem-block'
+  | 'device';
+
+/** One drawn range [start, end) on one track. */
+export interface MapShape {
+  /** Stable id, e.g. `tdmr-3`, `rsvd-3-0`, `pamt-3-4k`, `cmr-0`, `mem-12`, `node-1`, `dev-cxl0`. */
+  id: string;
+  kind: ShapeKind;
+  track: TrackId;
+  start: number;
+  end: number;
+  /** Short text drawn inside the shape when it is wide enough. */
+  label: string;
+  /** Extra CSS classes besides the kind (e.g. `pamt-4k`, `online`, `cxl`, `failed`, `hole`). */
+  classes: string[];
+  /** Human-readable facts for tooltips and tables, in display order. */
+  details: Record<string, string>;
+}
+
+export interface MapTrack {
+  id: TrackId;
+  label: string;
+  /** Sorted by start (then end); shapes of one kind never need to be disjoint. */
+  shapes: MapShape[];
+}
+
+export interface MapModel {
+  hostName: string;
+  variant: KernelVariant;
+  ok: boolean;
+  /** End of the address space drawn: the highest end of anything on the map, at least 4 GiB. */
+  top: number;
+  tracks: MapTrack[];
+  /** Sorted, merged ranges that hold something (memory, CMR, device): what compress-holes keeps. */
+  occupied: Array<[number, number]>;
+  /** Exact counts, whatever the level of detail draws. */
+  counts: Record<ShapeKind, number>;
+  /** Index of the TDMR where the kernel failed, or that the module rejected. */
+  failedTdmr?: number;
+}
+
+/** What covers one address: one entry per track that has something there. */
+export interface ShapesAtResult {
+  track: TrackId;
+  shapes: MapShape[];
+}
+
+export interface DrawOptions {
+  width: number;
+  height: number;
+  /** Shrink long empty stretches of the address space (default true). */
+  compressHoles?: boolean;
+  /** Address window to show, [start, end); default the whole space [0, model.top). */
+  domain?: [number, number];
+  selectedId?: string | null;
+  highlightIds?: readonly string[];
+  /** Zoom/pan (d3-zoom), keys + - arrows, minimap brush. Off for static output (reports). */
+  interactive?: boolean;
+  /** Draw the legend (default true) and the minimap (default true). */
+  legend?: boolean;
+  minimap?: boolean;
+  /**
+   * Level of detail: 'auto' (default) merges runs of sub-pixel shapes into
+   * `lod-aggregate` rects; 'full' draws every visible shape (at least 1 px wide).
+   */
+  detail?: 'auto' | 'full';
+  /** Prefix of the ids in <defs> (patterns, clip paths), unique per SVG in one document. Default `tdxmap`. */
+  idPrefix?: string;
+  onHover?(shape: MapShape | null, addr: number | null): void;
+  onSelect?(shape: MapShape | null): void;
+  onDomainChange?(domain: [number, number]): void;
+}
+
+export interface MapHandle {
+  setDomain(domain: [number, number]): void;
+  getDomain(): [number, number];
+  select(id: string | null): void;
+  highlight(ids: readonly string[]): void;
+  update(model: MapModel): void;
+  /** Every shape covering addr, per track (for tooltips). */
+  shapesAt(addr: number): ShapesAtResult[];
+  /** Removes listeners and everything drawn. */
+  destroy(): void;
+}

@@ -1,0 +1,108 @@
+/**
+ * The compare view's state: two hosts (the editor's, samples, or recorded
+ * runs of the open session), each
+ * planned through the API, their verdicts, and what differs (engine/planning/
+ * compare.ts). One shared address window keeps both maps aligned.
+ */
+import type { PlanHostResult, TdxLabApi } from '../../../main/common/api-contract.js';
+import type { KernelVariant } from '../../../engine/host/types.js';
+import { diffHosts, diffVerdicts, type DiffRow } from '../../../engine/planning/compare.js';
+import { verdictFor } from '../../../engine/planning/verdict.js';
+import { message, modelFor } from '../lib/lab.svelte.js';
+import { shapesFor } from './highlight.js';
+import { TRACK_LABELS, type TrackId } from '../../../renderer/map/index.js';
+
+const TRACK_ORDER: readonly TrackId[] = ['numa', 'memblock', 'tdx-memory', 'cmr', 'tdmr', 'pamt', 'mem-block', 'device'];
+import type { EditorState } from './editor.svelte.js';
+
+export type Side = 'a' | 'b';
+
+export class CompareState {
+  /** 'editor' or a sample name, per side. */
+  source = $state<Record<Side, string>>({ a: '2s-server-512g', b: 'editor' });
+  result = $state.raw<Record<Side, PlanHostResult | null>>({ a: null, b: null });
+  busy = $state(false);
+  error = $state<string | null>(null);
+  domain = $state<[number, number] | null>(null);
+  verdicts = $derived({
+    a: this.result.a ? verdictFor({ host: this.result.a.host, plan: this.result.a.plan, init: this.result.a.init }) : null,
+    b: this.result.b ? verdictFor({ host: this.result.b.host, plan: this.result.b.plan, init: this.result.b.init }) : null,
+  });
+  /** Both models span the same address space (the larger top), so one domain fits both maps and their tracks line up. */
+  models = $derived.by(() => {
+    const a = this.result.a ? modelFor(this.result.a) : null;
+    const b = this.result.b ? modelFor(this.result.b) : null;
+    if (a && b) {
+      a.top = b.top = Math.max(a.top, b.top);
+      // Same tracks on both (an empty one where a side has none), so the rows line up too.
+      const order = [...new Set([...a.tracks, ...b.tracks].map((t) => t.id))].sort((x, y) => TRACK_ORDER.indexOf(x) - TRACK_ORDER.indexOf(y));
+      for (const m of [a, b]) m.tracks = order.map((id) => m.tracks.find((t) => t.id === id) ?? { id, label: TRACK_LABELS[id], shapes: [] });
+    }
+    return { a, b };
+  });
+  rows = $derived.by((): DiffRow[] => {
+    const { a, b } = this.result;
+    if (!a || !b || !this.verdicts.a || !this.verdicts.b) return [];
+    return [...diffVerdicts(this.verdicts.a, this.verdicts.b), ...diffHosts(a.host, b.host)];
+  });
+  /** Shapes to highlight per side: what was removed or changed shows on A, what was added or changed on B. */
+  highlights = $derived.by(() => {
+    const TRACK: Partial<Record<DiffRow['section'], TrackId>> = { memblock: 'memblock', device: 'device', cmr: 'cmr' };
+    const ranged = this.rows
+      .filter((r) => r.start !== undefined && r.end !== undefined && TRACK[r.section])
+      .map((r) => ({ kind: r.kind, start: r.start!, end: r.end!, track: TRACK[r.section] }));
+    return {
+      a: this.models.a ? shapesFor(this.models.a, ranged.filter((r) => r.kind !== 'added')) : [],
+      b: this.models.b ? shapesFor(this.models.b, ranged.filter((r) => r.kind !== 'removed')) : [],
+    };
+  });
+  #seq = 0;
+
+  constructor(
+    readonly api: TdxLabApi,
+    readonly editor: EditorState,
+  ) {}
+
+  async hostJson(source: string): Promise<{ name: string; json: string; variant?: KernelVariant }> {
+    if (source.startsWith('run:')) {
+      const run = await this.api.getRun({ id: source.slice(4) });
+      if (!run.hostJson) throw new Error(`run ${run.name} has no host to compare`);
+      return { name: run.name, json: run.hostJson, variant: run.variant };
+    }
+    if (source === 'editor') {
+      const json = this.editor.hostJson();
+      if (!json) throw new Error('the host editor has problems to fix first');
+      return { name: `${this.editor.spec.name} (editor)`, json };
+    }
+    const s = await this.api.loadSample({ name: source });
+    return { name: s.name, json: s.hostJson };
+  }
+
+  async run(): Promise<void> {
+    const seq = ++this.#seq;
+    this.busy = true;
+    try {
+      const [a, b] = await Promise.all(
+        (['a', 'b'] as const).map(async (side) => {
+          const h = await this.hostJson(this.source[side]);
+          const variant = h.variant ?? (this.source[side] === 'editor' ? this.editor.doc.variant : 'upstream');
+          return this.api.planHost({ hostJson: h.json, variant, source: h.name });
+        }),
+      );
+      if (seq !== this.#seq) return;
+      this.result = { a, b };
+      const top = Math.max(modelFor(a).top, modelFor(b).top);
+      this.domain = [0, top];
+      this.error = null;
+    } catch (e) {
+      if (seq === this.#seq) this.error = message(e);
+    } finally {
+      if (seq === this.#seq) this.busy = false;
+    }
+  }
+
+  set(side: Side, source: string): void {
+    this.source = { ...this.source, [side]: source };
+    void this.run();
+  }
+}
