@@ -10,6 +10,7 @@ import type { Plan } from '../kernel/construct.js';
 import type { InitResult } from '../flow/init.js';
 import { summarizePlan } from '../format/plan-summary.js';
 import { SZ_1G } from '../format/hex.js';
+import { outsideCmrs } from '../host/cmr-coverage.js';
 
 export interface VerdictInput {
   host: Host;
@@ -75,22 +76,6 @@ const STAGE_TEXT: Record<string, string> = {
   reserved: 'populating reserved areas (tdmrs_populate_rsvd_areas_all)',
   config: 'configuring the module (TDH.SYS.CONFIG)',
 };
-
-/** Parts of [start, end) that no CMR covers, in address order. */
-export function outsideCmrs(host: Host, start: number, end: number): Array<[number, number]> {
-  const cmrs = host.cmrs.map((c) => [c.base, c.base + c.size] as [number, number]).sort((a, b) => a[0] - b[0]);
-  const out: Array<[number, number]> = [];
-  let at = start;
-  for (const [a, b] of cmrs) {
-    if (b <= at) continue;
-    if (a >= end) break;
-    if (a > at) out.push([at, Math.min(a, end)]);
-    at = Math.max(at, b);
-    if (at >= end) break;
-  }
-  if (at < end) out.push([at, end]);
-  return out;
-}
 
 /** Memory (memblock) inside [start, end) that no CMR covers: what makes a TDMR "outside CMRs". */
 function memoryOutsideCmrs(host: Host, start: number, end: number): Array<[number, number]> {

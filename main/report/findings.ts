@@ -13,6 +13,7 @@ import { isAreaInCmr } from '../../engine/module/config-checks.js';
 import { summarizePlan, nodeOfAddress } from '../../engine/format/plan-summary.js';
 import { KERNEL_VARIANTS } from '../../engine/host/types.js';
 import type { ReportSubject } from './subject.js';
+import { outsideCmrs } from '../../engine/host/cmr-coverage.js';
 
 export type Severity = 'error' | 'warning' | 'info' | 'ok';
 
@@ -26,22 +27,6 @@ export interface Finding {
 
 function range(start: number, end: number): string {
   return `[${hex(start)}, ${hex(end)}) (${humanSize(end - start)})`;
-}
-
-/** Parts of [start, end) that no CMR covers. */
-function outsideCmrs(host: Host, start: number, end: number): Array<[number, number]> {
-  const cmrs = [...host.cmrs].map((c) => [c.base, c.base + c.size] as [number, number]).sort((a, b) => a[0] - b[0]);
-  const out: Array<[number, number]> = [];
-  let at = start;
-  for (const [a, b] of cmrs) {
-    if (b <= at) continue;
-    if (a >= end) break;
-    if (a > at) out.push([at, Math.min(a, end)]);
-    at = Math.max(at, b);
-    if (at >= end) break;
-  }
-  if (at < end) out.push([at, end]);
-  return out;
 }
 
 function otherVariantSucceeds(host: Host, variant: KernelVariant): KernelVariant | undefined {
