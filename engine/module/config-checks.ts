@@ -91,8 +91,69 @@ function pamtRange(t: TdmrInfo, pt: '4k' | '2m' | '1g'): { base: number; size: n
   return { base: t.pamt1gBase, size: t.pamt1gSize };
 }
 
+/**
+ * Whether checks 6 and 7 (pairwise PAMT overlaps across TDMRs) can fire at
+ * all for this TDMR array. The module runs them pairwise, O(TDMRs^2), which
+ * takes seconds on hosts with thousands of TDMRs; one sweep over all ranges
+ * sorted by address answers "can any pair overlap?" in O(n log n). When it
+ * can, checkTdmr falls back to the literal pairwise walk, so the status and
+ * its detail bits stay exactly the module's.
+ */
+export interface OverlapPrecheck {
+  pamtsMayOverlap: boolean;
+  pamtsMayHitAvailable: boolean;
+}
+
+export function precheckOverlaps(tdmrs: readonly TdmrInfo[], maxRsvd: number): OverlapPrecheck {
+  const pamts: { base: number; end: number }[] = [];
+  for (const t of tdmrs) for (const pt of PT_ORDER_4K_FIRST) {
+    const r = pamtRange(t, pt);
+    pamts.push({ base: r.base, end: r.base + r.size });
+  }
+  pamts.sort((a, b) => a.base - b.base || a.end - b.end);
+  // Sorted by base, a range overlaps an earlier one only if it starts before the furthest end so far.
+  let maxEnd = -Infinity;
+  let pamtsMayOverlap = false;
+  for (const r of pamts) {
+    if (r.base < maxEnd) pamtsMayOverlap = true;
+    maxEnd = Math.max(maxEnd, r.end);
+  }
+
+  const avail: { start: number; end: number }[] = [];
+  for (const t of tdmrs)
+    someAvailable(t, maxRsvd, (start, end) => {
+      avail.push({ start, end });
+      return false;
+    });
+  avail.sort((a, b) => a.start - b.start);
+  const prefixMaxEnd: number[] = [];
+  let m = -Infinity;
+  for (const a of avail) prefixMaxEnd.push((m = Math.max(m, a.end)));
+  let pamtsMayHitAvailable = false;
+  for (const r of pamts) {
+    // overlaps(r, a) = r.base < a.end && a.start < r.end: among segments starting before r.end, does one end after r.base?
+    let lo = 0;
+    let hi = avail.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (avail[mid].start < r.end) lo = mid + 1;
+      else hi = mid;
+    }
+    if (lo > 0 && prefixMaxEnd[lo - 1] > r.base) {
+      pamtsMayHitAvailable = true;
+      break;
+    }
+  }
+  return { pamtsMayOverlap, pamtsMayHitAvailable };
+}
+
 /** Checks TDMR i against itself and TDMRs 0..i-1; TDX_SUCCESS or the first failure. */
-export function checkTdmr(tdmrs: readonly TdmrInfo[], i: number, l: ConfigLimits): bigint {
+export function checkTdmr(
+  tdmrs: readonly TdmrInfo[],
+  i: number,
+  l: ConfigLimits,
+  pre: OverlapPrecheck = { pamtsMayOverlap: true, pamtsMayHitAvailable: true },
+): bigint {
   const t = tdmrs[i];
   const maxRsvd = l.maxReservedPerTdmr;
   // 2. Sorted and not overlapping the previous TDMR.
@@ -104,8 +165,10 @@ export function checkTdmr(tdmrs: readonly TdmrInfo[], i: number, l: ConfigLimits
   if (t.base % SZ_1G !== 0 || t.size % SZ_1G !== 0 || t.size <= 0) return withInfo(STATUS.TDX_INVALID_TDMR, i);
   if (!paOk(t.base, l) || !paOk(t.base + t.size - 1, l)) return withInfo(STATUS.TDX_INVALID_TDMR, i);
 
-  // 4. Reserved areas.
-  for (let j = 0; j < maxRsvd; j++) {
+  // 4. Reserved areas. Entries past the array are all zero-size, which the
+  // module accepts without a word, so the walk can stop at the array's end.
+  const rsvdEntries = Math.min(maxRsvd, t.reserved.length);
+  for (let j = 0; j < rsvdEntries; j++) {
     const r = rsvd(t, j);
     if (r.size === 0) {
       if (j < maxRsvd - 1 && rsvd(t, j + 1).size !== 0) return withInfo(STATUS.TDX_NON_ORDERED_RESERVED_IN_TDMR, i, j);
@@ -133,7 +196,7 @@ export function checkTdmr(tdmrs: readonly TdmrInfo[], i: number, l: ConfigLimits
   }
 
   // 6. PAMTs against earlier TDMRs' PAMTs, then against each other.
-  for (let j = 0; j < i; j++) {
+  for (let j = 0; pre.pamtsMayOverlap && j < i; j++) {
     for (const pt of PT_ORDER_4K_FIRST) {
       const a = pamtRange(t, pt);
       if (
@@ -153,7 +216,7 @@ export function checkTdmr(tdmrs: readonly TdmrInfo[], i: number, l: ConfigLimits
   if (overlaps(p2.base, p2.size, p1.base, p1.size)) return withInfo(STATUS.TDX_PAMT_OVERLAP, i, PT['2m'], i);
 
   // 7. PAMTs against available memory of TDMRs 0..i (both directions).
-  for (let j = 0; j <= i; j++) {
+  for (let j = 0; pre.pamtsMayHitAvailable && j <= i; j++) {
     for (const pt of PT_ORDER_4K_FIRST) {
       const a = pamtRange(t, pt);
       if (pamtOverlapsAvailable(tdmrs[j], maxRsvd, a.base, a.size))

@@ -7,7 +7,7 @@
  */
 import { SZ_1G } from '../format/hex.js';
 import type { Cmr } from '../host/types.js';
-import { checkTdmr } from './config-checks.js';
+import { checkTdmr, precheckOverlaps } from './config-checks.js';
 import { FaultInjector, type FaultSpec } from './faults.js';
 import { MD_FIELD, type LeafName } from './leaves.js';
 import type { ModuleParams } from './params.js';
@@ -54,6 +54,8 @@ export class TdxModule {
   private readonly lpInitDone: boolean[];
   private readonly pkgConfigured: boolean[];
   private tdmrTable: TdmrEntry[] = [];
+  /** TDMR table entries by base: TDH.SYS.TDMR.INIT looks its TDMR up on every call. */
+  private tdmrByBase = new Map<number, TdmrEntry>();
   private hkid = -1;
 
   constructor(
@@ -227,12 +229,15 @@ export class TdxModule {
       physAddrBits: p.physAddrBits,
       keyidBits: p.keyidBits,
     };
+    const overlapPrecheck = precheckOverlaps(tdmrs, limits.maxReservedPerTdmr);
     for (let i = 0; i < tdmrs.length; i++) {
-      const status = checkTdmr(tdmrs, i, limits);
+      const status = checkTdmr(tdmrs, i, limits, overlapPrecheck);
       if (status !== STATUS.TDX_SUCCESS) return this.done(status);
     }
     this.hkid = keyid;
     this.tdmrTable = tdmrs.map((t) => ({ base: t.base, size: t.size, lastInitialized: t.base }));
+    // TDMRs are sorted and disjoint here (check 2), so bases are unique.
+    this.tdmrByBase = new Map(this.tdmrTable.map((e) => [e.base, e]));
     this.pkgConfigured.fill(false);
     this.state = 'SYSCONFIG_DONE';
     return this.done(STATUS.TDX_SUCCESS);
@@ -262,7 +267,7 @@ export class TdxModule {
     if (this.state !== 'SYS_READY') return this.done(STATUS.TDX_SYS_NOT_READY, { rdx: 0n });
     const invalid = this.done(withOperand(STATUS.TDX_OPERAND_INVALID, OPERAND_ID.RCX), { rdx: 0n });
     if (base % SZ_1G !== 0) return invalid;
-    const t = this.tdmrTable.find((e) => e.base === base);
+    const t = this.tdmrByBase.get(base);
     if (!t) return invalid;
     if (t.lastInitialized >= t.base + t.size) return this.done(STATUS.TDX_TDMR_ALREADY_INITIALIZED, { rdx: 0n });
     t.lastInitialized += TDMR_INIT_CHUNK;
@@ -280,7 +285,7 @@ export class TdxModule {
   tdmrInitRun(base: number, max: number): { calls: number; rdx: bigint } {
     const none = { calls: 0, rdx: 0n };
     if (!this.loaded || this.state !== 'SYS_READY') return none;
-    const t = this.tdmrTable.find((e) => e.base === base);
+    const t = this.tdmrByBase.get(base);
     if (!t || t.lastInitialized >= t.base + t.size) return none;
     const remaining = Math.ceil((t.base + t.size - t.lastInitialized) / TDMR_INIT_CHUNK);
     const n = Math.min(max, remaining, this.faults.cleanRun('TDH_SYS_TDMR_INIT'));
