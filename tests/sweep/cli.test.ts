@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { runCli } from '../../main/cli/index.js';
-import { loadSweepFile } from '../../main/workers/sweep-file.js';
+import { loadSweepFile } from '../../main/node/sweep-file.js';
 import { runSweepInProcess } from '../../engine/sweep/chunk.js';
 import { FIXTURES, PROJECT_ROOT } from '../helpers/golden.js';
 import { parseHost } from '../../engine/host/validate.js';

@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadSweepFile } from '../../main/workers/sweep-file.js';
+import { loadSweepFile } from '../../main/node/sweep-file.js';
 import { runSweepInProcess } from '../../engine/sweep/chunk.js';
 import { PROJECT_ROOT } from '../helpers/golden.js';
 

@@ -14,7 +14,7 @@ import { hostToJson } from '../../../engine/format/host-json.js';
 import type { SweepRow } from '../../../engine/sweep/row.js';
 import { InputError } from '../../node/input-file.js';
 import { createEnginePool, SweepAbortedError, type SweepProgress } from '../../workers/pool.js';
-import { loadSweepFile } from '../../workers/sweep-file.js';
+import { loadSweepFile } from '../../node/sweep-file.js';
 import { DB_OPTION_HELP, openStoreForCli } from './session.js';
 import { recordRun } from '../../store/record-run.js';
 import { checkSessionName } from '../../store/sessions.js';

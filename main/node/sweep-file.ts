@@ -8,8 +8,8 @@ import { dirname, isAbsolute, join } from 'node:path';
 import type { KernelVariant } from '../../engine/host/types.js';
 import { parseSweep } from '../../engine/sweep/schema.js';
 import { resolveSweep, type Sweep, type SweepMode } from '../../engine/sweep/expand.js';
-import { InputError, problemsMessage, readJsonFile } from '../node/input-file.js';
-import { loadHostFile } from '../node/host-file.js';
+import { InputError, problemsMessage, readJsonFile } from './input-file.js';
+import { loadHostFile } from './host-file.js';
 
 export function sweepFromJson(file: string, json: unknown, kernel: KernelVariant, mode: SweepMode = 'init'): Sweep {
   const doc = parseSweep(json);
