@@ -33,6 +33,7 @@ import { deviceMemoryBlocks } from './memory-blocks.js';
 import { SampleLibrary, defaultSamplesDir } from './samples.js';
 import { createPlanningApi } from './planning-api.js';
 import { openSessionStore, type SessionStore } from './session-store.js';
+import { renderReportFile } from './report-api.js';
 
 export interface LabApiOptions {
   samplesDir?: string;
@@ -43,6 +44,8 @@ export interface LabApiOptions {
   storePath?: string;
   /** Create the store's folder if missing (the per-user default location only). */
   storeCreateDir?: boolean;
+  /** Headless Chromium for PNG/PDF reports (default: /usr/bin/chromium, else on PATH). */
+  chromium?: string;
 }
 
 export type ProgressSink = (e: ProgressEvent) => void;
@@ -159,6 +162,7 @@ export function createLabApi(options: LabApiOptions = {}): LabApi {
     getSession: async (a) => (await getStore()).getSession(a.id),
     listRuns: async (a) => (await getStore()).listRuns(a.sessionId),
     getRun: async (a) => (await getStore()).getRun(a.id),
+    renderReport: (a) => renderReportFile(a, { chromium: options.chromium }),
     ...planning.handlers,
   };
 

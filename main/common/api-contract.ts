@@ -14,6 +14,7 @@ import type { PlanSummary } from '../../engine/format/plan-summary.js';
 import type { InitResult } from '../../engine/flow/init.js';
 import type { ScenarioResult } from '../../engine/scenario/run.js';
 import { PLANNING_ARGS, type PlanningResults } from './planning-contract.js';
+import { REPORT_ARGS, type ReportResults } from './report-contract.js';
 
 export const CONTRACT_VERSION = 1;
 
@@ -53,6 +54,8 @@ export const API_ARGS = {
   getRun: z.strictObject({ id }),
   /** Sweeps and scenarios for the planning views (planning-contract.ts). */
   ...PLANNING_ARGS,
+  /** The visual report of the open host (report-contract.ts). */
+  ...REPORT_ARGS,
 } as const;
 
 export type ApiMethod = keyof typeof API_ARGS;
@@ -132,7 +135,7 @@ export interface RunDetail extends RunInfo {
   result: unknown;
 }
 
-export interface ApiResults extends PlanningResults {
+export interface ApiResults extends PlanningResults, ReportResults {
   planHost: PlanHostResult;
   importArtifacts: ImportedHost;
   simulateScenario: ScenarioResult;

@@ -20,9 +20,22 @@ const MAX_RSVD_LISTED = 6;
 const MAX_LOG_LINES = 1500;
 const MAX_SEAMCALL_ROWS = 300;
 
+/** Which optional parts a report carries; every part is on unless set to false (the CLI's report). */
+export interface ReportSections {
+  /** The findings section. */
+  findings?: boolean;
+  /** The zoomed map insets below the full map. */
+  insets?: boolean;
+  /** The TDMR table and the PAMT-per-node table. */
+  tables?: boolean;
+  /** Kernel log, SEAMCALL log and the scenario timeline. */
+  logs?: boolean;
+}
+
 export interface HtmlOptions {
   /** ISO time to print in the provenance; omitted by default so output is byte-identical. */
   timestamp?: string;
+  sections?: ReportSections;
 }
 
 function rangeCell(start: number, end: number): string {
@@ -124,12 +137,12 @@ function findingsHtml(list: Finding[]): string {
     .join('\n')}</ul>`;
 }
 
-function mapsHtml(s: ReportSubject, prefix: string): string {
+function mapsHtml(s: ReportSubject, prefix: string, insets: boolean): string {
   const model = subjectModel(s);
   const parts = [
     `<figure>${mapSvg(model, { idPrefix: `${prefix}-full`, height: 420 })}<figcaption>The whole physical address space [0x0, ${hex(model.top)}) ${esc(humanSize(model.top))}; long empty stretches are drawn compressed (grey bands). ${model.counts.tdmr} TDMRs, ${model.counts['reserved-area']} reserved areas, ${model.counts.pamt} PAMT blocks.</figcaption></figure>`,
   ];
-  chooseInsets(s, model).forEach((inset, i) => {
+  (insets ? chooseInsets(s, model) : []).forEach((inset, i) => {
     parts.push(
       `<h3>${esc(inset.title)}</h3><figure>${mapSvg(model, { idPrefix: `${prefix}-inset${i}`, height: 330, domain: inset.domain, legend: false })}<figcaption>${esc(inset.caption)}</figcaption></figure>`,
     );
@@ -233,17 +246,20 @@ function scenarioTimeline(s: ReportSubject): string {
   return `<table><thead><tr><th class="num">#</th><th>t</th><th>event</th><th>what happened</th><th>result</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
 }
 
-function subjectSections(sec: Sections, s: ReportSubject, key: string, label: string): void {
+function subjectSections(sec: Sections, s: ReportSubject, key: string, label: string, on: ReportSections): void {
   const v = verdict(s);
   sec.add(
     `${key}-summary`,
     `${label}Summary`,
     `<div class="verdict ${v.ok ? 'ok' : 'fail'}"><strong>${esc(v.headline)}</strong><p>${esc(v.detail)}</p></div>${hostFacts(s)}${s.host.description ? `<p>${esc(s.host.description)}</p>` : ''}`,
   );
-  sec.add(`${key}-findings`, `${label}Findings`, findingsHtml(findingsFor(s)));
-  sec.add(`${key}-map`, `${label}Memory map`, mapsHtml(s, key), true);
-  sec.add(`${key}-tdmrs`, `${label}TDMRs, reserved areas and PAMTs`, tdmrTable(s), true);
-  sec.add(`${key}-pamt`, `${label}PAMT cost per node`, pamtTable(s));
+  if (on.findings !== false) sec.add(`${key}-findings`, `${label}Findings`, findingsHtml(findingsFor(s)));
+  sec.add(`${key}-map`, `${label}Memory map`, mapsHtml(s, key, on.insets !== false), true);
+  if (on.tables !== false) {
+    sec.add(`${key}-tdmrs`, `${label}TDMRs, reserved areas and PAMTs`, tdmrTable(s), true);
+    sec.add(`${key}-pamt`, `${label}PAMT cost per node`, pamtTable(s));
+  }
+  if (on.logs === false) return;
   if (s.scenario) {
     sec.add(`${key}-timeline`, `${label}Scenario timeline`, scenarioTimeline(s));
     const r = s.scenario.result;
@@ -294,9 +310,9 @@ export function reportHtml(subjects: readonly ReportSubject[], o: HtmlOptions = 
   const sec = new Sections();
   if (b) {
     sec.add('comparison', 'Comparison', comparisonTable(a, b));
-    subjectSections(sec, a, 'a', 'A · ');
-    subjectSections(sec, b, 'b', 'B · ');
-  } else subjectSections(sec, a, 's', '');
+    subjectSections(sec, a, 'a', 'A · ', o.sections ?? {});
+    subjectSections(sec, b, 'b', 'B · ', o.sections ?? {});
+  } else subjectSections(sec, a, 's', '', o.sections ?? {});
   const prov: Array<[string, string]> = [
     ['engine', `TDX Platform Lab ${ENGINE_VERSION}`],
     ['kernel variant', subjects.map((s) => s.variant).join(', ')],

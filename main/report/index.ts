@@ -11,9 +11,11 @@ import { extname } from 'node:path';
 import type { KernelVariant } from '../../engine/host/types.js';
 import { InputError } from '../node/input-file.js';
 import { findChromium, renderPdf, renderPng } from './chromium.js';
-import { reportHtml } from './html.js';
+import { reportHtml, type ReportSections } from './html.js';
 import { mapSvg, subjectModel, svgDocument } from './map-svg.js';
 import { loadSubject, type ReportSubject } from './subject.js';
+
+export type { ReportSections } from './html.js';
 
 export const REPORT_FORMATS = ['html', 'svg', 'png', 'pdf'] as const;
 export type ReportFormat = (typeof REPORT_FORMATS)[number];
@@ -39,8 +41,8 @@ export interface ReportRequest {
 }
 
 /**
- * Seam for other sources (e.g. a stored run: `--session NAME --run ID`):
- * anything that yields ReportSubjects can use renderReport directly.
+ * Subjects from input files. Other sources yield ReportSubjects themselves and
+ * call renderReport: a stored run (stored-run.ts), the app (main/api/report-api.ts).
  */
 export function loadSubjects(req: Pick<ReportRequest, 'input' | 'compare' | 'kernel'>): ReportSubject[] {
   const subjects = [loadSubject(req.input, req.kernel)];
@@ -51,14 +53,14 @@ export function loadSubjects(req: Pick<ReportRequest, 'input' | 'compare' | 'ker
 export async function renderReport(
   subjects: ReportSubject[],
   format: ReportFormat,
-  o: { chromium?: string; timestamp?: string } = {},
+  o: { chromium?: string; timestamp?: string; sections?: ReportSections } = {},
 ): Promise<Buffer> {
   if (format === 'svg') {
     return Buffer.from(svgDocument(mapSvg(subjectModel(subjects[0]), { idPrefix: 'map', height: 420 })), 'utf8');
   }
   // Find Chromium before the (possibly long) layout work, so a missing browser fails fast.
   const chromium = format === 'png' || format === 'pdf' ? findChromium(o.chromium) : undefined;
-  const doc = reportHtml(subjects, { timestamp: o.timestamp });
+  const doc = reportHtml(subjects, { timestamp: o.timestamp, sections: o.sections });
   if (format === 'html') return Buffer.from(doc.html, 'utf8');
   if (format === 'png') return renderPng(chromium!, doc.html);
   return renderPdf(chromium!, doc.html, { title: doc.title });

@@ -35,7 +35,11 @@ function isScenarioJson(json: unknown): boolean {
 export function loadSubject(file: string, variant: KernelVariant): ReportSubject {
   const json = readJsonFile(file);
   if (isScenarioJson(json)) return scenarioSubject(file, json);
-  const host = hostFromJson(file, json);
+  return hostSubject(file, hostFromJson(file, json), variant);
+}
+
+/** A host planned with `variant`, kernel + module flow included (what a host file's report shows). */
+export function hostSubject(file: string, host: Host, variant: KernelVariant): ReportSubject {
   return { file: basename(file), host, variant, plan: planTdmrs(host, variant), init: initTdx(host, variant) };
 }
 
@@ -73,7 +77,7 @@ function scenarioSubject(file: string, json: unknown): ReportSubject {
  * refused and later hot-removed stays on the map as refused: that refusal is
  * usually what the report is about.
  */
-function finalBlocks(result: ScenarioResult, blockSize: number): MemoryBlockState[] {
+export function finalBlocks(result: ScenarioResult, blockSize: number): MemoryBlockState[] {
   const state = new Map<number, { state: MemoryBlockState['state']; refusedAt?: number }>();
   for (const ev of result.events) {
     for (const b of ev.blocks) {

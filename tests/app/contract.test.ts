@@ -52,6 +52,13 @@ const BAD_ARGS: Record<keyof typeof API_ARGS, Array<[unknown, RegExp]>> = {
     [{ hostJson: '{}', kernel: 'upstream' }, /saveToSession: argument \$\.session: missing/],
     [{ session: 's', hostJson: '{}', kernel: 'linus' }, /saveToSession: argument \$\.kernel: /],
   ],
+  renderReport: [
+    [{ hostJson: '{}', variant: 'upstream' }, /renderReport: argument \$\.format: .*"html"/],
+    [{ hostJson: '{}', variant: 'upstream', format: 'docx' }, /renderReport: argument \$\.format: /],
+    [{ hostJson: '', variant: 'upstream', format: 'html' }, /renderReport: argument \$\.hostJson: must not be empty/],
+    [{ hostJson: '{}', variant: 'upstream', format: 'html', options: { logs: 'no' } }, /renderReport: argument \$\.options\.logs: /],
+    [{ hostJson: '{}', variant: 'upstream', format: 'html', options: { scripts: true } }, /renderReport: argument .*scripts/],
+  ],
 };
 
 test('every contract method has bad-argument cases here (a new method needs them too)', () => {

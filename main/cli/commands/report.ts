@@ -1,11 +1,17 @@
-/** `tdx-lab report INPUT --out FILE.{html,svg,png,pdf}`: a visual report of a plan, a scenario or a comparison. */
+/**
+ * `tdx-lab report INPUT --out FILE.{html,svg,png,pdf}`: a visual report of a plan, a scenario or a comparison;
+ * `tdx-lab report --session NAME --run ID --out FILE`: the same report for a run in the lab notebook.
+ */
 import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import type { KernelVariant } from '../../../engine/host/types.js';
 import { InputError } from '../../node/input-file.js';
 import { EXIT_OK } from '../errors.js';
-import { formatOf, generateReport } from '../../report/index.js';
+import { formatOf, loadSubjects, renderReport } from '../../report/index.js';
+import type { ReportSubject } from '../../report/subject.js';
+import { runSubject } from '../../report/stored-run.js';
 import { kernelOption } from './plan.js';
+import { DB_OPTION_HELP, openExistingForCli, runId } from './session.js';
 
 interface ReportOptions {
   kernel: KernelVariant;
@@ -13,33 +19,57 @@ interface ReportOptions {
   out: string;
   chromium?: string;
   timestamp?: boolean;
+  session?: string;
+  run?: string;
+  db?: string;
+}
+
+/** The subject(s): from the input file(s), or from a stored run (never both). */
+function subjectsOf(input: string | undefined, opts: ReportOptions): ReportSubject[] {
+  const fromStore = opts.session !== undefined || opts.run !== undefined;
+  if (!fromStore) {
+    if (input === undefined) throw new InputError('report: give a host or scenario file, or --session NAME --run ID');
+    return loadSubjects({ input, compare: opts.compare, kernel: opts.kernel });
+  }
+  if (input !== undefined) throw new InputError('report: give either an input file or --session/--run, not both');
+  if (opts.compare !== undefined) throw new InputError('report: --compare works with input files only');
+  if (opts.session === undefined || opts.run === undefined)
+    throw new InputError('report: --session and --run go together (e.g. --session lab --run 3)');
+  const id = runId(opts.run);
+  if (id === undefined) throw new InputError(`--run ${opts.run}: expected a run id like 3 or #3`);
+  const { store, path } = openExistingForCli(opts.db);
+  if (!store) throw new InputError(`${path}: no session '${opts.session}' (the database does not exist yet)`);
+  try {
+    return [runSubject(store, opts.session, id)];
+  } finally {
+    store.close();
+  }
 }
 
 export function register(program: Command): void {
   program
     .command('report')
     .description(
-      'Write a visual report (map, TDMR table, findings, logs) for a host, a scenario, or two hosts compared',
+      'Write a visual report (map, TDMR table, findings, logs) for a host, a scenario, two hosts compared, or a stored run',
     )
-    .argument('<input>', 'host JSON file (canonical host or golden case) or scenario JSON file')
+    .argument('[input]', 'host JSON file (canonical host or golden case) or scenario JSON file')
     .addOption(kernelOption())
     .option('--compare <other>', 'a second host file to compare with')
+    .option('--session <name>', 'report on a run of this lab notebook session (with --run)')
+    .option('--run <id>', 'the stored run to report on (with --session)')
+    .option('--db <path>', DB_OPTION_HELP)
     .requiredOption('-o, --out <file>', 'output file: .html, .svg (the map alone), .png or .pdf')
     .option('--chromium <path>', 'headless Chromium for .png/.pdf (default /usr/bin/chromium or chromium on PATH)')
     .option('--timestamp', 'print the generation time in the report (output is then no longer byte-identical)')
     .addHelpText(
       'after',
-      '\nHTML and SVG output is byte-identical for the same input. Exit status: 0 when written, 2 for bad input or when Chromium is needed and missing.',
+      '\nHTML and SVG output is byte-identical for the same input; a stored run gives the same bytes as its host file. Exit status: 0 when written, 2 for bad input, an unknown session or run, or when Chromium is needed and missing.',
     )
-    .action(async (input: string, opts: ReportOptions) => {
+    .action(async (input: string | undefined, opts: ReportOptions) => {
       const format = formatOf(opts.out);
-      const bytes = await generateReport({
-        input,
-        compare: opts.compare,
-        kernel: opts.kernel,
-        format,
+      const bytes = await renderReport(subjectsOf(input, opts), format, {
         chromium: opts.chromium,
-        timestamp: opts.timestamp,
+        timestamp: opts.timestamp ? new Date().toISOString() : undefined,
       });
       try {
         writeFileSync(opts.out, bytes);

@@ -36,7 +36,7 @@ export function openStoreForCli(dbFlag: string | undefined): LabStore {
 }
 
 /** For commands that only read: undefined when the database does not exist yet (nothing is created). */
-function openExistingForCli(dbFlag: string | undefined): { store: LabStore | undefined; path: string } {
+export function openExistingForCli(dbFlag: string | undefined): { store: LabStore | undefined; path: string } {
   const { path } = resolveDbPath(dbFlag);
   if (inspectDbFile(path) === 'missing') return { store: undefined, path };
   return { store: openStoreForCli(dbFlag), path };
@@ -59,7 +59,7 @@ function noDb(path: string, what: string): never {
 }
 
 /** A positive whole run id, or undefined when `s` is not one. */
-function runId(s: string): number | undefined {
+export function runId(s: string): number | undefined {
   const m = /^(?:run:|#)?(\d+)$/.exec(s);
   return m ? Number(m[1]) : undefined;
 }
