@@ -81,7 +81,15 @@ interface Item {
   x0: number;
   x1: number;
   shape?: MapShape;
-  agg?: { start: number; end: number; count: number; first: MapShape };
+  /** `worst`: the member whose state the aggregate shows (memory blocks: refused over offline over online). */
+  agg?: { start: number; end: number; count: number; first: MapShape; worst: MapShape };
+}
+
+const MEM_BLOCK_STATE_RANK: Record<string, number> = { refused: 3, offline: 2, online: 1 };
+
+/** An aggregate of memory blocks takes the most alarming state among them, so refused blocks never vanish at low zoom. */
+function stateRank(s: MapShape): number {
+  return s.kind === 'mem-block' ? (MEM_BLOCK_STATE_RANK[s.classes[0]] ?? 0) : 0;
 }
 
 /** The level-of-detail pass over the visible part of one layer. */
@@ -111,9 +119,10 @@ function layoutLayer(layer: Layer, scale: AddressScale, xmin: number, xmax: numb
       agg.x1 = Math.max(agg.x1, x1);
       agg.agg!.end = Math.max(agg.agg!.end, s.end);
       agg.agg!.count++;
+      if (stateRank(s) > stateRank(agg.agg!.worst)) agg.agg!.worst = s;
     } else {
       flush();
-      agg = { x0, x1, agg: { start: s.start, end: s.end, count: 1, first: s } };
+      agg = { x0, x1, agg: { start: s.start, end: s.end, count: 1, first: s, worst: s } };
     }
   }
   flush();
@@ -395,7 +404,8 @@ export function drawMap(svgEl: SVGSVGElement, model0: MapModel, options: DrawOpt
             }
           } else {
             const a = it.agg!;
-            const extra = a.first.kind === 'numa-node' ? ` ${a.first.classes[0]}` : '';
+            const extra =
+              a.first.kind === 'numa-node' ? ` ${a.first.classes[0]}` : a.first.kind === 'mem-block' ? ` ${a.worst.classes[0]}` : '';
             r.attr('class', `lod-aggregate agg-${layer.kind}${extra}${it.x1 - it.x0 < 3 ? ' thin' : ''}`)
               .attr('data-count', a.count)
               .attr('data-first-id', a.first.id)

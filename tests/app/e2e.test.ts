@@ -225,6 +225,27 @@ test('CXL memory onlined after init shows every block refused', async () => {
   await shot('cxl-after-init-refused');
 });
 
+test('the shipped CXL-after-init sample initializes TDX and refuses every device block', async () => {
+  await openSample('2s-server-512g-cxl-onlined-after-init');
+  const { host } = loadHostText(join(SAMPLES_DIR, '2s-server-512g-cxl-onlined-after-init.json'));
+  const d = host.devices![0];
+  const blocks = (d.end - d.start) / (host.platform?.memory_block_size ?? 128 * 1024 * 1024);
+  assert.equal(Number(await page.getAttribute(`${MAP} .layer-mem-block`, 'data-count')), blocks);
+  assert.doesNotMatch((await page.textContent('[data-testid=summary]')) ?? '', /failed/i);
+  await page.locator(`${MAP} .plot rect.device`).first().click({ force: true });
+  await page.click('text=Zoom the map to it');
+  // 1024 blocks are narrower than a pixel: refused runs aggregate, but stay refused (red) and keep their count.
+  const refusedCount = (sel: string) => {
+    let n = document.querySelectorAll(`${sel} .plot rect.mem-block.refused`).length;
+    for (const a of document.querySelectorAll(`${sel} .plot rect.agg-mem-block.refused`)) n += Number(a.getAttribute('data-count'));
+    return n;
+  };
+  await page.waitForFunction(([fn, sel, n]) => new Function('sel', `return (${fn})(sel)`)(sel) === n, [refusedCount.toString(), MAP, blocks] as const);
+  assert.equal(await page.locator(`${MAP} .plot rect.mem-block.online`).count(), 0);
+  assert.equal(await page.locator(`${MAP} .plot rect.agg-mem-block.online`).count(), 0);
+  await shot('sample-cxl-after-init-refused');
+});
+
 test('a bad host file shows the problem with its JSON path', async () => {
   await page.setInputFiles('[data-testid=file-input]', join(APP_FIXTURES, 'bad-host-unaligned.json'));
   const err = page.locator('[data-testid=error]');
