@@ -18,10 +18,8 @@ export interface SweepNodeFigures {
   pamtPercent: number;
 }
 
-export interface SweepRow {
-  index: number;
-  /** Aligned with the sweep's axes. */
-  values: AxisValue[];
+/** Fields the init flow adds on top of the kernel-side plan. */
+export interface FlowOutcome {
   ok: boolean;
   /** Where init stopped: a kernel stage (tdmrs, pamt, reserved) or an init-flow stage; null on success. */
   stage: string | null;
@@ -33,6 +31,12 @@ export interface SweepRow {
   statusName: string | null;
   /** The status's decoded detail operands (e.g. "TDMR 3, PAMT 1G"), else null. */
   statusDetail: string | null;
+}
+
+export interface SweepRow extends FlowOutcome {
+  index: number;
+  /** Aligned with the sweep's axes. */
+  values: AxisValue[];
   /** TDMRs built (on failure: as far as construction got). */
   tdmrs: number;
   maxTdmrs: number;
@@ -45,16 +49,6 @@ export interface SweepRow {
   pamtPercent: number;
   tdxBytes: number;
   nodes: SweepNodeFigures[];
-}
-
-/** Fields the init flow adds on top of the kernel-side plan. */
-export interface FlowOutcome {
-  ok: boolean;
-  stage: string | null;
-  errno: string | null;
-  status: string | null;
-  statusName: string | null;
-  statusDetail: string | null;
 }
 
 /**

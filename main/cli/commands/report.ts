@@ -7,9 +7,7 @@ import type { Command } from 'commander';
 import type { KernelVariant } from '../../../engine/host/types.js';
 import { InputError } from '../../node/input-file.js';
 import { EXIT_OK } from '../errors.js';
-import { formatOf, loadSubjects, renderReport } from '../../report/index.js';
 import type { ReportSubject } from '../../report/subject.js';
-import { runSubject } from '../../report/stored-run.js';
 import { kernelOption } from './plan.js';
 import { DB_OPTION_HELP, openExistingForCli, runId } from './session.js';
 
@@ -24,8 +22,18 @@ interface ReportOptions {
   db?: string;
 }
 
+/**
+ * The report code (d3, a DOM, Chromium) loads only when a report is asked
+ * for, so that every other `tdx-lab` command starts without it.
+ */
+async function reportModules() {
+  const [index, stored] = await Promise.all([import('../../report/index.js'), import('../../report/stored-run.js')]);
+  return { ...index, runSubject: stored.runSubject };
+}
+
 /** The subject(s): from the input file(s), or from a stored run (never both). */
-function subjectsOf(input: string | undefined, opts: ReportOptions): ReportSubject[] {
+async function subjectsOf(input: string | undefined, opts: ReportOptions): Promise<ReportSubject[]> {
+  const { loadSubjects, runSubject } = await reportModules();
   const fromStore = opts.session !== undefined || opts.run !== undefined;
   if (!fromStore) {
     if (input === undefined) throw new InputError('report: give a host or scenario file, or --session NAME --run ID');
@@ -66,8 +74,9 @@ export function register(program: Command): void {
       '\nHTML and SVG output is byte-identical for the same input; a stored run gives the same bytes as its host file. Exit status: 0 when written, 2 for bad input, an unknown session or run, or when Chromium is needed and missing.',
     )
     .action(async (input: string | undefined, opts: ReportOptions) => {
+      const { formatOf, renderReport } = await reportModules();
       const format = formatOf(opts.out);
-      const bytes = await renderReport(subjectsOf(input, opts), format, {
+      const bytes = await renderReport(await subjectsOf(input, opts), format, {
         chromium: opts.chromium,
         timestamp: opts.timestamp ? new Date().toISOString() : undefined,
       });

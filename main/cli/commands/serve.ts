@@ -1,7 +1,6 @@
 /** `tdx-lab serve [--port N]`: the app in a browser, on 127.0.0.1 only, guarded by a token. */
 import type { Command } from 'commander';
 import { InputError } from '../../node/input-file.js';
-import { startServer } from '../../serve/server.js';
 import { resolveDbPath } from '../../store/paths.js';
 
 function parsePort(v: string): number {
@@ -20,6 +19,8 @@ export function register(program: Command): void {
       const db = resolveDbPath(opts.db);
       let s;
       try {
+        // The server pulls in the whole API (pool, store, reports): load it only for `serve`.
+        const { startServer } = await import('../../serve/server.js');
         s = await startServer({ port: opts.port, storePath: db.path, storeCreateDir: db.isDefault });
       } catch (e) {
         const code = (e as NodeJS.ErrnoException).code;
