@@ -1,13 +1,18 @@
-/** `tdx-lab import FILE... [--out FILE] [--name NAME]`: a recorded host from raw artifacts. */
+/** `tdx-lab import FILE... [--out FILE] [--name NAME] [--session NAME]`: a recorded host from raw artifacts. */
 import type { Command } from 'commander';
 import { writeFileSync } from 'node:fs';
 import { importFiles } from '../../import/import-files.js';
 import { InputError } from '../../node/input-file.js';
 import { EXIT_OK } from '../errors.js';
+import { hostToJson } from '../../../engine/format/host-json.js';
+import { DB_OPTION_HELP, openStoreForCli } from './session.js';
+import { checkSessionName } from '../../store/sessions.js';
 
 export interface ImportOptions {
   out?: string;
   name?: string;
+  session?: string;
+  db?: string;
 }
 
 /** Writes a document to --out or stdout; an unwritable --out is bad input. */
@@ -33,12 +38,30 @@ export function register(program: Command): void {
     .argument('<file...>', 'artifact files of ONE host (recognised by content)')
     .option('-o, --out <file>', 'write the recorded host here instead of stdout')
     .option('--name <name>', 'host name (default: the hostname in the artifacts)')
+    .option('--session <name>', 'also keep the host in this lab notebook session (created if missing), as a recorded host')
+    .option('--db <path>', DB_OPTION_HELP)
     .addHelpText(
       'after',
       '\nWhat had to be assumed is listed under "assumptions" in the output and on stderr.\nExit status: 0 imported, 2 bad input (the message names the file and line).',
     )
     .action(async (files: string[], opts: ImportOptions) => {
+      if (opts.session !== undefined) checkSessionName(opts.session);
       const { doc, result, warnings, readiness } = await importFiles(files, { name: opts.name });
+      if (opts.session !== undefined) {
+        if (!result.host) throw new InputError(`${files.join(', ')}: ${result.noHostReason}; there is no host to keep in session '${opts.session}'`);
+        const store = openStoreForCli(opts.db);
+        try {
+          const session = store.ensureSession(opts.session);
+          const host = store.findOrAddHost(session.id, {
+            host: hostToJson(result.host),
+            origin: 'recorded',
+            provenance: { file: files.join(' '), command: 'import', files, assumptions: result.assumptions },
+          });
+          process.stderr.write(`tdx-lab: kept host #${host.id} in session '${opts.session}' (${store.path})\n`);
+        } finally {
+          store.close();
+        }
+      }
       writeDoc(doc, opts.out);
       for (const w of warnings) process.stderr.write(`tdx-lab: ${w}\n`);
       for (const a of result.assumptions) process.stderr.write(`tdx-lab: assumed: ${a}\n`);
