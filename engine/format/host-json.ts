@@ -19,10 +19,22 @@ export interface HostJson {
 export function hostToJson(host: Host): HostJson {
   const out: HostJson = { name: host.name, memblock: [], reserved: [], module: {}, cmrs: [] };
   if (host.description !== undefined) out.description = host.description;
-  out.memblock = host.memblock.map((r) => (r.zone ? { start: hex(r.start), end: hex(r.end), nid: r.nid, zone: r.zone } : { start: hex(r.start), end: hex(r.end), nid: r.nid }));
-  out.reserved = host.reserved.map((r) => (r.what !== undefined ? { start: hex(r.start), end: hex(r.end), what: r.what } : { start: hex(r.start), end: hex(r.end) }));
+  out.memblock = host.memblock.map((r) =>
+    r.zone
+      ? { start: hex(r.start), end: hex(r.end), nid: r.nid, zone: r.zone }
+      : { start: hex(r.start), end: hex(r.end), nid: r.nid },
+  );
+  out.reserved = host.reserved.map((r) =>
+    r.what !== undefined
+      ? { start: hex(r.start), end: hex(r.end), what: r.what }
+      : { start: hex(r.start), end: hex(r.end) },
+  );
   const m = host.module;
-  out.module = { max_tdmrs: m.max_tdmrs, max_reserved_per_tdmr: m.max_reserved_per_tdmr, pamt_entry_size: { ...m.pamt_entry_size } };
+  out.module = {
+    max_tdmrs: m.max_tdmrs,
+    max_reserved_per_tdmr: m.max_reserved_per_tdmr,
+    pamt_entry_size: { ...m.pamt_entry_size },
+  };
   if (m.version !== undefined) out.module.version = m.version;
   if (m.tdx_features0 !== undefined) out.module.tdx_features0 = hex(m.tdx_features0);
   if (m.sys_rd_supported !== undefined) out.module.sys_rd_supported = m.sys_rd_supported;
@@ -34,7 +46,13 @@ export function hostToJson(host: Host): HostJson {
   }
   if (host.devices) {
     out.devices = host.devices.map((d) => {
-      const o: Record<string, unknown> = { name: d.name, kind: d.kind, start: hex(d.start), end: hex(d.end), nid: d.nid };
+      const o: Record<string, unknown> = {
+        name: d.name,
+        kind: d.kind,
+        start: hex(d.start),
+        end: hex(d.end),
+        nid: d.nid,
+      };
       if (d.zone) o.zone = d.zone;
       return o;
     });

@@ -34,7 +34,12 @@ export function planToResultJson(plan: Plan): ResultJson {
       base: hex(t.base),
       size: hex(t.size),
       pamt_nid: t.pamtNid,
-      pamt: { base: hex(t.pamt.base), size_4k: hex(t.pamt.size4k), size_2m: hex(t.pamt.size2m), size_1g: hex(t.pamt.size1g) },
+      pamt: {
+        base: hex(t.pamt.base),
+        size_4k: hex(t.pamt.size4k),
+        size_2m: hex(t.pamt.size2m),
+        size_1g: hex(t.pamt.size1g),
+      },
       reserved: t.reserved.map((r) => ({ offset: hex(r.offset), size: hex(r.size) })),
     })),
     pamt_kb: plan.pamtKb,

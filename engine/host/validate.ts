@@ -57,8 +57,15 @@ export const hostSchema = z.looseObject({
   module: z.looseObject({
     max_tdmrs: positiveInt.max(1 << 20),
     max_reserved_per_tdmr: positiveInt.max(1 << 20),
-    pamt_entry_size: z.looseObject({ '4k': positiveInt.max(4096), '2m': positiveInt.max(4096), '1g': positiveInt.max(4096) }),
-    version: z.string().regex(/^\d+\.\d+(\.\d+)*$/, 'must be a version like "1.5.06"').optional(),
+    pamt_entry_size: z.looseObject({
+      '4k': positiveInt.max(4096),
+      '2m': positiveInt.max(4096),
+      '1g': positiveInt.max(4096),
+    }),
+    version: z
+      .string()
+      .regex(/^\d+\.\d+(\.\d+)*$/, 'must be a version like "1.5.06"')
+      .optional(),
     tdx_features0: hexString.optional(),
     sys_rd_supported: z.boolean().optional(),
   }),
@@ -107,7 +114,9 @@ export function zodProblems(error: z.ZodError): HostProblem[] {
 
 function zodMessage(i: z.core.$ZodIssue): string {
   if (i.code === 'invalid_type') {
-    return i.input === undefined ? `missing (expected ${i.expected})` : `expected ${i.expected}, got ${describe(i.input)}`;
+    return i.input === undefined
+      ? `missing (expected ${i.expected})`
+      : `expected ${i.expected}, got ${describe(i.input)}`;
   }
   return i.message;
 }
@@ -172,7 +181,9 @@ function checkRanges(
     if (sortedDisjoint && prevEnd >= 0 && start < prevEnd) {
       p.add(
         `${arrayPath}[${i}]`,
-        items[i - 1] && start < items[i - 1].start ? 'not sorted by address (starts below the previous region)' : 'overlaps the previous region',
+        items[i - 1] && start < items[i - 1].start
+          ? 'not sorted by address (starts below the previous region)'
+          : 'overlaps the previous region',
       );
     }
     prevEnd = end;

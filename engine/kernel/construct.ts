@@ -69,7 +69,16 @@ export function planTdmrs(host: Host, variant: KernelVariant = 'upstream'): Plan
   const allocator = new PamtAllocator(host.memblock, host.reserved);
   const pamts = setUpPamtAll(ranges, memlist, limits.pamt_entry_size, allocator, log);
   if (!pamts.ok) {
-    return { ok: false, stage: 'pamt', errno: pamts.errno, variant, memlist, log, tdmrs: ranges, failedTdmr: pamts.tdmrIndex };
+    return {
+      ok: false,
+      stage: 'pamt',
+      errno: pamts.errno,
+      variant,
+      memlist,
+      log,
+      tdmrs: ranges,
+      failedTdmr: pamts.tdmrIndex,
+    };
   }
 
   const pamtIndex = buildPamtIndex(pamts.pamts.map((p) => ({ base: p.pamt.base, size: pamtTotal(p.pamt) })));

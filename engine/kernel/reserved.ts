@@ -33,7 +33,10 @@ class AreaList {
     if (this.areas.length >= this.max) {
       const end = this.tdmr.base + this.tdmr.size;
       this.log.push(
-        tdxLine('warn', `initialization failed: TDMR [0x${this.tdmr.base.toString(16)}, 0x${end.toString(16)}): reserved areas exhausted.`),
+        tdxLine(
+          'warn',
+          `initialization failed: TDMR [0x${this.tdmr.base.toString(16)}, 0x${end.toString(16)}): reserved areas exhausted.`,
+        ),
       );
       throw new ReservedAreasExhausted();
     }

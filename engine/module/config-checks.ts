@@ -106,10 +106,11 @@ export interface OverlapPrecheck {
 
 export function precheckOverlaps(tdmrs: readonly TdmrInfo[], maxRsvd: number): OverlapPrecheck {
   const pamts: { base: number; end: number }[] = [];
-  for (const t of tdmrs) for (const pt of PT_ORDER_4K_FIRST) {
-    const r = pamtRange(t, pt);
-    pamts.push({ base: r.base, end: r.base + r.size });
-  }
+  for (const t of tdmrs)
+    for (const pt of PT_ORDER_4K_FIRST) {
+      const r = pamtRange(t, pt);
+      pamts.push({ base: r.base, end: r.base + r.size });
+    }
   pamts.sort((a, b) => a.base - b.base || a.end - b.end);
   // Sorted by base, a range overlaps an earlier one only if it starts before the furthest end so far.
   let maxEnd = -Infinity;

@@ -42,9 +42,20 @@ function diffRanged(section: DiffSection, a: Ranged[], b: Ranged[]): DiffRow[] {
   for (const x of a) {
     const y = bByKey.get(x.key);
     if (!y) rows.push({ section, kind: 'removed', what: x.what, a: x.text, b: '', start: x.start, end: x.end });
-    else if (y.text !== x.text) rows.push({ section, kind: 'changed', what: x.what, a: x.text, b: y.text, start: Math.min(x.start, y.start), end: Math.max(x.end, y.end) });
+    else if (y.text !== x.text)
+      rows.push({
+        section,
+        kind: 'changed',
+        what: x.what,
+        a: x.text,
+        b: y.text,
+        start: Math.min(x.start, y.start),
+        end: Math.max(x.end, y.end),
+      });
   }
-  for (const y of b) if (!aKeys.has(y.key)) rows.push({ section, kind: 'added', what: y.what, a: '', b: y.text, start: y.start, end: y.end });
+  for (const y of b)
+    if (!aKeys.has(y.key))
+      rows.push({ section, kind: 'added', what: y.what, a: '', b: y.text, start: y.start, end: y.end });
   return rows;
 }
 
@@ -69,11 +80,23 @@ function deviceList(h: Host): Ranged[] {
 }
 
 function cmrList(h: Host): Ranged[] {
-  return h.cmrs.map((c) => ({ key: `${c.base}-${c.size}`, what: 'CMR', start: c.base, end: c.base + c.size, text: rangeText(c.base, c.base + c.size) }));
+  return h.cmrs.map((c) => ({
+    key: `${c.base}-${c.size}`,
+    what: 'CMR',
+    start: c.base,
+    end: c.base + c.size,
+    text: rangeText(c.base, c.base + c.size),
+  }));
 }
 
 function reservedList(h: Host): Ranged[] {
-  return h.reserved.map((r) => ({ key: `${r.start}-${r.end}`, what: r.what ?? 'reserved', start: r.start, end: r.end, text: rangeText(r.start, r.end) }));
+  return h.reserved.map((r) => ({
+    key: `${r.start}-${r.end}`,
+    what: r.what ?? 'reserved',
+    start: r.start,
+    end: r.end,
+    text: rangeText(r.start, r.end),
+  }));
 }
 
 function scalarRows(section: DiffSection, a: Record<string, unknown>, b: Record<string, unknown>): DiffRow[] {
@@ -82,7 +105,8 @@ function scalarRows(section: DiffSection, a: Record<string, unknown>, b: Record<
   for (const k of keys) {
     const x = a[k] === undefined ? '' : JSON.stringify(a[k]);
     const y = b[k] === undefined ? '' : JSON.stringify(b[k]);
-    if (x !== y) rows.push({ section, kind: x === '' ? 'added' : y === '' ? 'removed' : 'changed', what: k, a: x, b: y });
+    if (x !== y)
+      rows.push({ section, kind: x === '' ? 'added' : y === '' ? 'removed' : 'changed', what: k, a: x, b: y });
   }
   return rows;
 }
@@ -112,7 +136,14 @@ export function diffVerdicts(a: Verdict, b: Verdict): DiffRow[] {
   const y = pick(b);
   const rows: DiffRow[] = [];
   for (const k of Object.keys(x) as (keyof typeof x)[]) {
-    if (x[k] !== y[k]) rows.push({ section: 'verdict', kind: x[k] === '' ? 'added' : y[k] === '' ? 'removed' : 'changed', what: k, a: x[k], b: y[k] });
+    if (x[k] !== y[k])
+      rows.push({
+        section: 'verdict',
+        kind: x[k] === '' ? 'added' : y[k] === '' ? 'removed' : 'changed',
+        what: k,
+        a: x[k],
+        b: y[k],
+      });
   }
   return rows;
 }

@@ -82,17 +82,20 @@ export function checkHostSpec(spec: HostSpec): [string, string][] {
   if (!int(spec.sockets, 1, 8)) p.push(['sockets', 'must be a whole number from 1 to 8']);
   if (![1, 2, 4].includes(spec.snc)) p.push(['snc', 'must be 1, 2 or 4']);
   if (!int(spec.dimmsPerSocket, 1, 32)) p.push(['dimmsPerSocket', 'must be a whole number from 1 to 32']);
-  if (!(spec.dimmSizeGiB > 0) || !Number.isInteger(spec.dimmSizeGiB)) p.push(['dimmSizeGiB', 'must be a whole number of GiB']);
+  if (!(spec.dimmSizeGiB > 0) || !Number.isInteger(spec.dimmSizeGiB))
+    p.push(['dimmSizeGiB', 'must be a whole number of GiB']);
   const perNode = (spec.dimmsPerSocket * spec.dimmSizeGiB) / spec.snc;
   if (p.length === 0 && (!Number.isInteger(perNode) || perNode < 4)) {
     p.push(['dimmsPerSocket', `gives ${perNode} GiB per NUMA node; each node needs a whole number of GiB, at least 4`]);
   }
   spec.devices.forEach((d, i) => {
-    if (!(d.sizeGiB > 0) || !Number.isInteger(d.sizeGiB)) p.push([`devices[${i}].sizeGiB`, 'must be a whole number of GiB']);
+    if (!(d.sizeGiB > 0) || !Number.isInteger(d.sizeGiB))
+      p.push([`devices[${i}].sizeGiB`, 'must be a whole number of GiB']);
     if (!d.name) p.push([`devices[${i}].name`, 'must not be empty']);
   });
   if (!int(spec.module.max_tdmrs, 1, 1 << 20)) p.push(['module.max_tdmrs', 'must be a positive whole number']);
-  if (!int(spec.module.max_reserved_per_tdmr, 1, 1 << 20)) p.push(['module.max_reserved_per_tdmr', 'must be a positive whole number']);
+  if (!int(spec.module.max_reserved_per_tdmr, 1, 1 << 20))
+    p.push(['module.max_reserved_per_tdmr', 'must be a positive whole number']);
   return p;
 }
 

@@ -6,7 +6,13 @@
  */
 import type { Host } from '../host/types.js';
 import { SZ_1G, SZ_4G } from '../format/hex.js';
-import { DIMM_SIZES_GIB, TYPICAL_LOW_MEMORY, defaultHostSpec, type HostSpec, type PlannedDevice } from './host-builder.js';
+import {
+  DIMM_SIZES_GIB,
+  TYPICAL_LOW_MEMORY,
+  defaultHostSpec,
+  type HostSpec,
+  type PlannedDevice,
+} from './host-builder.js';
 
 export interface SpecFromHost {
   spec: HostSpec;
@@ -31,11 +37,16 @@ export function specFromHost(host: Host): SpecFromHost {
   const cmrCovers = (s: number, e: number) => host.cmrs.some((c) => c.base <= s && e <= c.base + c.size);
   const deviceNames = new Set((host.devices ?? []).map((d) => `${d.start}-${d.end}`));
   // DRAM: memblock regions that are convertible and not hot-added device memory.
-  const dram = host.memblock.filter((m) => !deviceNames.has(`${m.start}-${m.end}`) && (cmrCovers(m.start, m.end) || m.start < 0x100000));
+  const dram = host.memblock.filter(
+    (m) => !deviceNames.has(`${m.start}-${m.end}`) && (cmrCovers(m.start, m.end) || m.start < 0x100000),
+  );
   const low = dram.filter((m) => m.end <= 2 * SZ_1G);
-  const typical = low.length === TYPICAL_LOW_MEMORY.length && low.every((m, i) => m.start === TYPICAL_LOW_MEMORY[i].start && m.end === TYPICAL_LOW_MEMORY[i].end);
+  const typical =
+    low.length === TYPICAL_LOW_MEMORY.length &&
+    low.every((m, i) => m.start === TYPICAL_LOW_MEMORY[i].start && m.end === TYPICAL_LOW_MEMORY[i].end);
   spec.lowMemory = typical ? 'typical' : 'none';
-  if (!typical && !(low.length === 1 && low[0].start === 0x100000 && low[0].end === 0x80000000)) lost.push('the low-memory layout below 2 GiB (replaced by the typical firmware holes)');
+  if (!typical && !(low.length === 1 && low[0].start === 0x100000 && low[0].end === 0x80000000))
+    lost.push('the low-memory layout below 2 GiB (replaced by the typical firmware holes)');
   if (!typical) spec.lowMemory = 'typical';
   const high = dram.filter((m) => m.start >= SZ_4G);
   const perNode = new Map<number, number>();
@@ -44,23 +55,36 @@ export function specFromHost(host: Host): SpecFromHost {
   const node0 = ((perNode.get(0) ?? 0) + 2 * SZ_1G) / SZ_1G;
   const packages = host.platform?.packages ?? nodes;
   const snc = (nodes / packages) as 1 | 2 | 4;
-  if (![1, 2, 4].includes(snc)) lost.push(`${nodes} NUMA nodes on ${packages} sockets (not 1, 2 or 4 clusters per socket)`);
+  if (![1, 2, 4].includes(snc))
+    lost.push(`${nodes} NUMA nodes on ${packages} sockets (not 1, 2 or 4 clusters per socket)`);
   spec.sockets = packages;
   spec.snc = [1, 2, 4].includes(snc) ? snc : 1;
   const pop = dimmPopulation(node0 * spec.snc);
   spec.dimmsPerSocket = pop.dimms;
   spec.dimmSizeGiB = pop.sizeGiB;
-  for (const [nid, bytes] of perNode) if (nid !== 0 && bytes / SZ_1G !== node0) lost.push(`node ${nid} has ${bytes / SZ_1G} GiB, node 0 ${node0} GiB (nodes are built equal)`);
+  for (const [nid, bytes] of perNode)
+    if (nid !== 0 && bytes / SZ_1G !== node0)
+      lost.push(`node ${nid} has ${bytes / SZ_1G} GiB, node 0 ${node0} GiB (nodes are built equal)`);
   // Devices: named ones, plus memblock memory outside every CMR (memory hot-added before init).
   const devices: PlannedDevice[] = [];
   for (const d of host.devices ?? []) {
     const inMemblock = host.memblock.some((m) => m.start === d.start && m.end === d.end);
-    devices.push({ name: d.name, kind: d.kind === 'nvdimm' ? 'nvdimm' : 'cxl', sizeGiB: (d.end - d.start) / SZ_1G, hotAdd: inMemblock ? 'before-init' : 'after-init', convertible: cmrCovers(d.start, d.end) || undefined });
+    devices.push({
+      name: d.name,
+      kind: d.kind === 'nvdimm' ? 'nvdimm' : 'cxl',
+      sizeGiB: (d.end - d.start) / SZ_1G,
+      hotAdd: inMemblock ? 'before-init' : 'after-init',
+      convertible: cmrCovers(d.start, d.end) || undefined,
+    });
   }
   host.memblock
     .filter((m) => m.start >= SZ_4G && !dram.includes(m) && !deviceNames.has(`${m.start}-${m.end}`))
-    .forEach((m, i) => devices.push({ name: `cxl${i}`, kind: 'cxl', sizeGiB: (m.end - m.start) / SZ_1G, hotAdd: 'before-init' }));
-  spec.devices = devices.map((d) => (d.convertible ? d : { name: d.name, kind: d.kind, sizeGiB: d.sizeGiB, hotAdd: d.hotAdd }));
+    .forEach((m, i) =>
+      devices.push({ name: `cxl${i}`, kind: 'cxl', sizeGiB: (m.end - m.start) / SZ_1G, hotAdd: 'before-init' }),
+    );
+  spec.devices = devices.map((d) =>
+    d.convertible ? d : { name: d.name, kind: d.kind, sizeGiB: d.sizeGiB, hotAdd: d.hotAdd },
+  );
   spec.module = { ...host.module, pamt_entry_size: { ...host.module.pamt_entry_size } };
   if (host.platform) spec.platform = { ...host.platform };
   if (host.reserved.length) spec.reserved = host.reserved.map((r) => ({ ...r }));

@@ -17,7 +17,12 @@ export function startHistory<T>(present: T): UndoHistory<T> {
 }
 
 /** Records a new present; a new edit after undo discards the redo branch. Equal snapshots are not recorded. */
-export function commit<T>(h: UndoHistory<T>, next: T, equal: (a: T, b: T) => boolean = Object.is, limit = DEFAULT_UNDO_LIMIT): UndoHistory<T> {
+export function commit<T>(
+  h: UndoHistory<T>,
+  next: T,
+  equal: (a: T, b: T) => boolean = Object.is,
+  limit = DEFAULT_UNDO_LIMIT,
+): UndoHistory<T> {
   if (equal(h.present, next)) return h;
   const past = [...h.past, h.present];
   if (past.length > limit) past.splice(0, past.length - limit);

@@ -112,7 +112,10 @@ export function verdictFor({ host, plan, init }: VerdictInput): Verdict {
   }));
   const kernelOk = plan.ok;
   const ok = kernelOk && (init ? init.ok : true);
-  const failedSeamcall = init && !init.ok ? ([...init.seamcalls].reverse().find((s) => s.statusName && s.statusName !== 'TDX_SUCCESS') ?? null) : null;
+  const failedSeamcall =
+    init && !init.ok
+      ? ([...init.seamcalls].reverse().find((s) => s.statusName && s.statusName !== 'TDX_SUCCESS') ?? null)
+      : null;
   const v: Verdict = {
     ok,
     headline: '',
@@ -143,9 +146,16 @@ export function verdictFor({ host, plan, init }: VerdictInput): Verdict {
     v.kernelMessages = plan.log.filter((l) => l.level === 'warn' || l.level === 'err').map((l) => l.text);
     if (plan.stage === 'tdmrs') {
       v.limit = `max_tdmrs ${host.module.max_tdmrs}`;
-      const covered = plan.tdmrs.length ? plan.tdmrs[plan.tdmrs.length - 1].base + plan.tdmrs[plan.tdmrs.length - 1].size : 0;
+      const covered = plan.tdmrs.length
+        ? plan.tdmrs[plan.tdmrs.length - 1].base + plan.tdmrs[plan.tdmrs.length - 1].size
+        : 0;
       const rest = plan.memlist.filter((m) => m.end > covered);
-      if (rest.length) v.culprits.push({ what: `TDX memory no TDMR can cover (limit ${host.module.max_tdmrs} TDMRs)`, start: Math.max(covered, rest[0].start), end: rest[rest.length - 1].end });
+      if (rest.length)
+        v.culprits.push({
+          what: `TDX memory no TDMR can cover (limit ${host.module.max_tdmrs} TDMRs)`,
+          start: Math.max(covered, rest[0].start),
+          end: rest[rest.length - 1].end,
+        });
     } else if (plan.failedTdmr !== undefined) {
       const t = plan.tdmrs[plan.failedTdmr];
       v.failedTdmr = plan.failedTdmr;
@@ -164,7 +174,8 @@ export function verdictFor({ host, plan, init }: VerdictInput): Verdict {
       const t = plan.tdmrs[idx];
       v.failedTdmr = idx;
       v.culprits.push({ what: `TDMR ${idx}`, start: t.base, end: t.base + t.size });
-      for (const [a, b] of memoryOutsideCmrs(host, t.base, t.base + t.size)) v.culprits.push({ what: 'memory outside every CMR', start: a, end: b });
+      for (const [a, b] of memoryOutsideCmrs(host, t.base, t.base + t.size))
+        v.culprits.push({ what: 'memory outside every CMR', start: a, end: b });
     }
   }
   const where = v.stage ? (STAGE_TEXT[v.stage] ?? `stage ${v.stage}`) : 'an unknown stage';

@@ -45,7 +45,8 @@ export function createEngineRunner(options: { workers?: number; inProcess?: bool
     usesPool: !options.inProcess,
     plan: async (host, variant) => (options.inProcess ? planTdmrs(host, variant) : getPool().plan(host, variant)),
     simulate: async (scenario) => (options.inProcess ? runScenario(scenario) : getPool().simulate(scenario)),
-    init: async (host, variant) => (options.inProcess ? initTdx(host, variant, { includePlan: false }) : initInWorker(host, variant)),
+    init: async (host, variant) =>
+      options.inProcess ? initTdx(host, variant, { includePlan: false }) : initInWorker(host, variant),
     close: async () => {
       await pool?.destroy();
       pool = null;

@@ -56,12 +56,22 @@ export interface LabApi {
   close(): Promise<void>;
 }
 
-type Handlers = { [M in ApiMethod]: (args: z.output<(typeof API_ARGS)[M]>, progress: ProgressSink) => Promise<ApiResults[M]> | ApiResults[M] };
+type Handlers = {
+  [M in ApiMethod]: (
+    args: z.output<(typeof API_ARGS)[M]>,
+    progress: ProgressSink,
+  ) => Promise<ApiResults[M]> | ApiResults[M];
+};
 
 export function createLabApi(options: LabApiOptions = {}): LabApi {
   const runner: EngineRunner = createEngineRunner({ inProcess: options.inProcess, workers: options.workers });
   const samples = new SampleLibrary(options.samplesDir ?? defaultSamplesDir());
-  const planning = createPlanningApi({ workers: options.workers, inProcess: options.inProcess, storePath: options.storePath, storeCreateDir: options.storeCreateDir });
+  const planning = createPlanningApi({
+    workers: options.workers,
+    inProcess: options.inProcess,
+    storePath: options.storePath,
+    storeCreateDir: options.storeCreateDir,
+  });
   let store: SessionStore | null | undefined;
   let storeProblem = 'no lab store is open';
   // Opened on first use; a store that cannot be opened leaves the rest of the app working.
@@ -80,9 +90,13 @@ export function createLabApi(options: LabApiOptions = {}): LabApi {
     return store;
   };
 
-  async function planHost(a: { hostJson: string; variant: KernelVariant; source?: string; withInit?: boolean }, progress: ProgressSink): Promise<PlanHostResult> {
+  async function planHost(
+    a: { hostJson: string; variant: KernelVariant; source?: string; withInit?: boolean },
+    progress: ProgressSink,
+  ): Promise<PlanHostResult> {
     const file = a.source ?? 'host';
-    const step = (phase: string, message: string, done: number) => progress({ method: 'planHost', phase, message, done, total: 3 });
+    const step = (phase: string, message: string, done: number) =>
+      progress({ method: 'planHost', phase, message, done, total: 3 });
     step('validate', `validating ${file}`, 0);
     let host: Host;
     try {
@@ -98,7 +112,11 @@ export function createLabApi(options: LabApiOptions = {}): LabApi {
       step('init', 'running the kernel + TDX module init flow', 2);
       init = await runner.init(host, a.variant);
     }
-    step('done', !init ? 'planned' : init.ok ? 'module initialized' : `init failed at ${init.stage} (${init.errno})`, 3);
+    step(
+      'done',
+      !init ? 'planned' : init.ok ? 'module initialized' : `init failed at ${init.stage} (${init.errno})`,
+      3,
+    );
     const m = init?.stage === 'config' && init.statusDetail ? /TDMR (\d+)/.exec(init.statusDetail) : null;
     // The notifier checks against the memory list the kernel keeps: only after a successful init.
     const memoryBlocks = deviceMemoryBlocks(host, init?.ok && plan.ok ? plan.memlist : null);
@@ -125,7 +143,11 @@ export function createLabApi(options: LabApiOptions = {}): LabApi {
     const mixed = mixedHosts(list);
     if (mixed) throw new ApiError('bad-input', mixed);
     const r = buildHost(list, a.name);
-    if (!r.host) throw new ApiError('bad-input', `cannot build a host from ${a.files.map((f) => f.name).join(', ')}: ${r.noHostReason ?? 'no memory layout found'}`);
+    if (!r.host)
+      throw new ApiError(
+        'bad-input',
+        `cannot build a host from ${a.files.map((f) => f.name).join(', ')}: ${r.noHostReason ?? 'no memory layout found'}`,
+      );
     return { hostJson: JSON.stringify(hostToJson(r.host), null, 1), hostName: r.host.name, assumptions: r.assumptions };
   }
 
@@ -139,7 +161,13 @@ export function createLabApi(options: LabApiOptions = {}): LabApi {
       throw e;
     }
     if (!parsed.ok) throw new ApiError('bad-input', problemsMessage(file, parsed.problems));
-    progress({ method: 'simulateScenario', phase: 'simulate', message: `playing ${parsed.value.name}`, done: 0, total: 1 });
+    progress({
+      method: 'simulateScenario',
+      phase: 'simulate',
+      message: `playing ${parsed.value.name}`,
+      done: 0,
+      total: 1,
+    });
     const result = await runner.simulate(parsed.value);
     progress({ method: 'simulateScenario', phase: 'done', message: result.final.outcome, done: 1, total: 1 });
     return result;
@@ -155,7 +183,10 @@ export function createLabApi(options: LabApiOptions = {}): LabApi {
       engineVersion: ENGINE_VERSION,
       contractVersion: CONTRACT_VERSION,
       workerPool: runner.usesPool,
-      store: (await getStore().then(() => true, () => false)),
+      store: await getStore().then(
+        () => true,
+        () => false,
+      ),
       variants: [...KERNEL_VARIANTS],
     }),
     listSessions: async () => (await getStore()).listSessions(),

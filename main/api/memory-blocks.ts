@@ -32,11 +32,21 @@ export function deviceMemoryBlocks(host: Host, tdxMemlist: readonly TdxMemblock[
       if (inMemblock(host, s, e)) {
         out.push({ start: s, end: e, state: 'online', reason: `${d.name}: hot-added before TDX init (in memblock)` });
       } else if (tdxMemlist === null || tdxMemlist.length === 0) {
-        out.push({ start: s, end: e, state: 'online', reason: `${d.name}: onlined while the TDX memory list is empty` });
+        out.push({
+          start: s,
+          end: e,
+          state: 'online',
+          reason: `${d.name}: onlined while the TDX memory list is empty`,
+        });
       } else if (insideOneEntry(tdxMemlist, s, e)) {
         out.push({ start: s, end: e, state: 'online', reason: `${d.name}: inside the TDX memory list` });
       } else {
-        out.push({ start: s, end: e, state: 'refused', reason: `${d.name}: the TDX memory notifier refused onlining (not TDX memory)` });
+        out.push({
+          start: s,
+          end: e,
+          state: 'refused',
+          reason: `${d.name}: the TDX memory notifier refused onlining (not TDX memory)`,
+        });
       }
     }
   }

@@ -40,7 +40,10 @@ export interface PlanningApiOptions {
 
 /** dist/main/api/ → resources/scenarios three levels up; in a checkout run from source, cwd. */
 export function defaultScenariosDir(): string {
-  const candidates = [resolve(fileURLToPath(new URL('../../../resources/scenarios', import.meta.url))), resolve(process.cwd(), 'resources/scenarios')];
+  const candidates = [
+    resolve(fileURLToPath(new URL('../../../resources/scenarios', import.meta.url))),
+    resolve(process.cwd(), 'resources/scenarios'),
+  ];
   return candidates.find((d) => existsSync(d)) ?? candidates[0];
 }
 
@@ -50,7 +53,10 @@ function problemText(p: { path: string; message: string }[]): string {
   return `${p[0].path}: ${p[0].message}${p.length > 1 ? ` (and ${p.length - 1} more)` : ''}`;
 }
 
-export function createPlanningApi(options: PlanningApiOptions = {}): { handlers: PlanningHandlers; close(): Promise<void> } {
+export function createPlanningApi(options: PlanningApiOptions = {}): {
+  handlers: PlanningHandlers;
+  close(): Promise<void>;
+} {
   let pool: EnginePool | null = null;
   // Started on first use: a window that never sweeps never pays for threads.
   const getPool = () => (pool ??= createEnginePool({ workers: options.workers ?? 2 }));
@@ -69,7 +75,8 @@ export function createPlanningApi(options: PlanningApiOptions = {}): { handlers:
   const handlers: PlanningHandlers = {
     saveToSession,
     async runSweep(a, progress) {
-      if (running.has(a.requestId)) throw new ApiError('bad-arguments', `runSweep: a sweep with request id ${a.requestId} is already running`);
+      if (running.has(a.requestId))
+        throw new ApiError('bad-arguments', `runSweep: a sweep with request id ${a.requestId} is already running`);
       let json: unknown;
       try {
         json = JSON.parse(a.sweepJson);
@@ -87,18 +94,28 @@ export function createPlanningApi(options: PlanningApiOptions = {}): { handlers:
       const axes = sweep.value.axes.map((x) => x.name);
       const ctl = new AbortController();
       running.set(a.requestId, ctl);
-      const send = (phase: string, done: number, message: string) => progress({ method: 'runSweep', requestId: a.requestId, phase, message, done, total });
+      const send = (phase: string, done: number, message: string) =>
+        progress({ method: 'runSweep', requestId: a.requestId, phase, message, done, total });
       send('start', 0, `sweeping ${total.toLocaleString('en-US')} combinations`);
       try {
         const rows = await getPool().runSweep(sweep.value, {
           signal: ctl.signal,
-          onProgress: (p) => send('sweep', p.done, `${p.done.toLocaleString('en-US')} of ${p.total.toLocaleString('en-US')} combinations`),
+          onProgress: (p) =>
+            send(
+              'sweep',
+              p.done,
+              `${p.done.toLocaleString('en-US')} of ${p.total.toLocaleString('en-US')} combinations`,
+            ),
         });
         send('done', total, `${total.toLocaleString('en-US')} combinations emulated`);
         return { requestId: a.requestId, cancelled: false, done: total, total, axes, kernel, mode, rows };
       } catch (e) {
         if (e instanceof SweepAbortedError) {
-          send('cancelled', e.done, `cancelled after ${e.done.toLocaleString('en-US')} of ${total.toLocaleString('en-US')}`);
+          send(
+            'cancelled',
+            e.done,
+            `cancelled after ${e.done.toLocaleString('en-US')} of ${total.toLocaleString('en-US')}`,
+          );
           return { requestId: a.requestId, cancelled: true, done: e.done, total, axes, kernel, mode, rows: [] };
         }
         throw e;
@@ -119,7 +136,8 @@ export function createPlanningApi(options: PlanningApiOptions = {}): { handlers:
         .map((f): ScenarioInfo => {
           let description = '';
           try {
-            const d = (JSON.parse(readFileSync(join(scenariosDir, f), 'utf8')) as { description?: unknown }).description;
+            const d = (JSON.parse(readFileSync(join(scenariosDir, f), 'utf8')) as { description?: unknown })
+              .description;
             if (typeof d === 'string') description = d;
           } catch {
             description = '(not valid JSON)';
@@ -128,7 +146,11 @@ export function createPlanningApi(options: PlanningApiOptions = {}): { handlers:
         });
     },
     async runScenario(a) {
-      if (!NAME_RE.test(a.name)) throw new ApiError('bad-arguments', `runScenario: argument $.name: ${JSON.stringify(a.name)} is not a scenario name`);
+      if (!NAME_RE.test(a.name))
+        throw new ApiError(
+          'bad-arguments',
+          `runScenario: argument $.name: ${JSON.stringify(a.name)} is not a scenario name`,
+        );
       const file = join(scenariosDir, `${a.name}.json`);
       if (!existsSync(file)) throw new ApiError('not-found', `no scenario named ${JSON.stringify(a.name)}`);
       const text = readFileSync(file, 'utf8');
@@ -159,7 +181,12 @@ export function createPlanningApi(options: PlanningApiOptions = {}): { handlers:
       hostOrigin: 'planned',
       provenance: { command: 'app host editor' },
     });
-    return { sessionId: String(rec.sessionId), sessionName: a.session, runId: String(rec.run.id), status: ok ? 'ok' : 'failed' };
+    return {
+      sessionId: String(rec.sessionId),
+      sessionName: a.session,
+      runId: String(rec.run.id),
+      status: ok ? 'ok' : 'failed',
+    };
   }
 
   return {

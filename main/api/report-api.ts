@@ -29,7 +29,9 @@ export interface RenderReportArgs {
 
 /** A file-name stem from the source name: letters, digits, dot, dash, underscore. */
 function stem(source: string): string {
-  const s = basename(source, extname(source)).replace(/[^\w.-]+/g, '-').replace(/^[-.]+|-+$/g, '');
+  const s = basename(source, extname(source))
+    .replace(/[^\w.-]+/g, '-')
+    .replace(/^[-.]+|-+$/g, '');
   return s || 'host';
 }
 

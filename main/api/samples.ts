@@ -29,7 +29,10 @@ export class SampleLibrary {
         const f = `${name}.json`;
         let description = '';
         try {
-          const j = JSON.parse(readFileSync(join(this.dir, f), 'utf8')) as { description?: unknown; input?: { description?: unknown } };
+          const j = JSON.parse(readFileSync(join(this.dir, f), 'utf8')) as {
+            description?: unknown;
+            input?: { description?: unknown };
+          };
           const d = j.description ?? j.input?.description;
           if (typeof d === 'string') description = d;
         } catch {
@@ -41,11 +44,15 @@ export class SampleLibrary {
 
   load(name: string): SampleText {
     // Names come from the UI: never let one walk out of the samples folder.
-    if (!NAME_RE.test(name)) throw new ApiError('bad-arguments', `loadSample: argument $.name: ${JSON.stringify(name)} is not a sample name`);
+    if (!NAME_RE.test(name))
+      throw new ApiError('bad-arguments', `loadSample: argument $.name: ${JSON.stringify(name)} is not a sample name`);
     const file = join(this.dir, `${name}.json`);
     if (!existsSync(file)) {
       const known = this.list().map((s) => s.name);
-      throw new ApiError('not-found', `no sample named ${JSON.stringify(name)}; samples: ${known.join(', ') || '(none)'}`);
+      throw new ApiError(
+        'not-found',
+        `no sample named ${JSON.stringify(name)}; samples: ${known.join(', ') || '(none)'}`,
+      );
     }
     return { name, hostJson: readFileSync(file, 'utf8') };
   }

@@ -25,13 +25,22 @@ function sessionRef(id: string): number | string {
 }
 
 function runNumber(id: string): number {
-  if (!/^\d+$/.test(id)) throw new ApiError('bad-arguments', `getRun: argument $.id: ${JSON.stringify(id)} is not a run number`);
+  if (!/^\d+$/.test(id))
+    throw new ApiError('bad-arguments', `getRun: argument $.id: ${JSON.stringify(id)} is not a run number`);
   return Number(id);
 }
 
 function runInfo(r: RunRecord): RunInfo {
   const name = r.label ?? `${r.kind} ${r.hostName ?? ''}`.trim();
-  return { id: String(r.id), sessionId: String(r.sessionId), name, kind: r.kind, status: r.status, hostName: r.hostName, createdAt: r.createdAt };
+  return {
+    id: String(r.id),
+    sessionId: String(r.sessionId),
+    name,
+    kind: r.kind,
+    status: r.status,
+    hostName: r.hostName,
+    createdAt: r.createdAt,
+  };
 }
 
 /** Store errors already read well; the store's own code says whether something was missing. */
@@ -67,7 +76,9 @@ export async function openSessionStore(path: string, options: { createDir?: bool
         const r = store.getRun(runNumber(id));
         if (!r) throw new ApiError('not-found', `no run ${id} in ${path}`);
         const host = r.hostId !== null ? store.getHost(r.hostId) : null;
-        const variant: KernelVariant = (KERNEL_VARIANTS as readonly string[]).includes(r.kernelVariant) ? (r.kernelVariant as KernelVariant) : 'upstream';
+        const variant: KernelVariant = (KERNEL_VARIANTS as readonly string[]).includes(r.kernelVariant)
+          ? (r.kernelVariant as KernelVariant)
+          : 'upstream';
         return { ...runInfo(r), variant, hostJson: host ? JSON.stringify(host.host) : null, result: r.payload };
       }),
     close: () => store.close(),

@@ -11,7 +11,7 @@ import { COMMANDS } from './commands/index.js';
 
 export function buildProgram(): Command {
   const program = new Command('tdx-lab')
-    .description('Plan, debug and explain how Intel TDX takes over a host\'s physical memory.')
+    .description("Plan, debug and explain how Intel TDX takes over a host's physical memory.")
     .version(ENGINE_VERSION, '-V, --version')
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();

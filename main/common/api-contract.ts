@@ -20,7 +20,10 @@ export const CONTRACT_VERSION = 1;
 
 const variant = z.enum(['upstream', 'cmr-holes']);
 /** Host files are passed as text: the UI reads a dropped or chosen file and never needs a path. */
-const jsonText = z.string().min(1, 'must not be empty').max(512 * 1024 * 1024, 'is larger than 512 MiB');
+const jsonText = z
+  .string()
+  .min(1, 'must not be empty')
+  .max(512 * 1024 * 1024, 'is larger than 512 MiB');
 const name = z.string().min(1, 'must not be empty').max(200, 'is longer than 200 characters');
 const id = z.string().min(1, 'must not be empty').max(200, 'is longer than 200 characters');
 
@@ -37,7 +40,12 @@ export const API_ARGS = {
   /** Build a host from recorded artifacts (dmesg, /proc/iomem, lsmem, numactl, e820, cxl list) given as text. */
   importArtifacts: z.strictObject({
     files: z
-      .array(z.strictObject({ name: z.string().min(1, 'must not be empty').max(500), text: z.string().max(256 * 1024 * 1024, 'is larger than 256 MiB') }))
+      .array(
+        z.strictObject({
+          name: z.string().min(1, 'must not be empty').max(500),
+          text: z.string().max(256 * 1024 * 1024, 'is larger than 256 MiB'),
+        }),
+      )
       .min(1, 'must list at least one file')
       .max(32, 'lists more than 32 files'),
     name: z.string().min(1).max(200).optional(),
@@ -198,9 +206,15 @@ function issuePath(path: readonly PropertyKey[]): string {
  * Validates a method name and its argument; throws ApiError('bad-arguments')
  * naming the method, the JSON path and the problem.
  */
-export function validateCall<M extends ApiMethod>(method: unknown, args: unknown): { method: M; args: z.output<(typeof API_ARGS)[M]> } {
+export function validateCall<M extends ApiMethod>(
+  method: unknown,
+  args: unknown,
+): { method: M; args: z.output<(typeof API_ARGS)[M]> } {
   if (typeof method !== 'string' || !Object.hasOwn(API_ARGS, method)) {
-    throw new ApiError('bad-arguments', `unknown API method ${JSON.stringify(method)}; known: ${API_METHODS.join(', ')}`);
+    throw new ApiError(
+      'bad-arguments',
+      `unknown API method ${JSON.stringify(method)}; known: ${API_METHODS.join(', ')}`,
+    );
   }
   const schema = API_ARGS[method as M];
   const r = schema.safeParse(args);

@@ -19,7 +19,10 @@ export const PLANNING_ARGS = {
    */
   runSweep: z.strictObject({
     requestId,
-    sweepJson: z.string().min(1, 'must not be empty').max(64 * 1024 * 1024, 'is larger than 64 MiB'),
+    sweepJson: z
+      .string()
+      .min(1, 'must not be empty')
+      .max(64 * 1024 * 1024, 'is larger than 64 MiB'),
     kernel: z.enum(['upstream', 'cmr-holes']).optional(),
     mode: z.enum(['init', 'plan']).optional(),
   }),
@@ -27,11 +30,16 @@ export const PLANNING_ARGS = {
   /** The scenarios shipped in resources/scenarios. */
   listScenarios: z.strictObject({}),
   /** Plays a shipped scenario in the worker pool. */
-  runScenario: z.strictObject({ name: z.string().min(1, 'must not be empty').max(200, 'is longer than 200 characters') }),
+  runScenario: z.strictObject({
+    name: z.string().min(1, 'must not be empty').max(200, 'is longer than 200 characters'),
+  }),
   /** Records a planned host (the host editor's) as a run in a session of the lab store (created if missing). */
   saveToSession: z.strictObject({
     session: z.string().min(1, 'must not be empty').max(200, 'is longer than 200 characters'),
-    hostJson: z.string().min(1, 'must not be empty').max(512 * 1024 * 1024, 'is larger than 512 MiB'),
+    hostJson: z
+      .string()
+      .min(1, 'must not be empty')
+      .max(512 * 1024 * 1024, 'is larger than 512 MiB'),
     kernel: z.enum(['upstream', 'cmr-holes']),
     label: z.string().max(200, 'is longer than 200 characters').optional(),
   }),

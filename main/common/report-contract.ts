@@ -16,7 +16,10 @@ export const REPORT_ARGS = {
    * in the provenance and the file name, as the CLI's input basename does.
    */
   renderReport: z.strictObject({
-    hostJson: z.string().min(1, 'must not be empty').max(512 * 1024 * 1024, 'is larger than 512 MiB'),
+    hostJson: z
+      .string()
+      .min(1, 'must not be empty')
+      .max(512 * 1024 * 1024, 'is larger than 512 MiB'),
     variant: z.enum(['upstream', 'cmr-holes']),
     source: z.string().max(500, 'is longer than 500 characters').optional(),
     format: z.enum(REPORT_FILE_FORMATS),

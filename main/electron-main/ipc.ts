@@ -11,12 +11,18 @@ import type { LabApi } from '../api/lab-api.js';
 import { isAppUrl } from './security.js';
 
 export function registerIpc(api: LabApi): void {
-  ipcMain.handle(IPC_INVOKE, async (event: IpcMainInvokeEvent, method: unknown, args: unknown): Promise<ApiEnvelope<unknown>> => {
-    if (!isAppUrl(event.senderFrame?.url)) {
-      return { ok: false, error: { code: 'bad-arguments', message: 'API calls are accepted from the app window only' } };
-    }
-    return api.call(method, args, (e) => {
-      if (!event.sender.isDestroyed()) event.sender.send(IPC_PROGRESS, e);
-    });
-  });
+  ipcMain.handle(
+    IPC_INVOKE,
+    async (event: IpcMainInvokeEvent, method: unknown, args: unknown): Promise<ApiEnvelope<unknown>> => {
+      if (!isAppUrl(event.senderFrame?.url)) {
+        return {
+          ok: false,
+          error: { code: 'bad-arguments', message: 'API calls are accepted from the app window only' },
+        };
+      }
+      return api.call(method, args, (e) => {
+        if (!event.sender.isDestroyed()) event.sender.send(IPC_PROGRESS, e);
+      });
+    },
+  );
 }

@@ -66,7 +66,11 @@ export async function buildMenu(win: BrowserWindow, api: LabApi): Promise<void> 
             ? [
                 ...sessions.map((s) => ({ label: s.name, click: () => send(win, { kind: 'open-session', id: s.id }) })),
                 { type: 'separator' as const },
-                { label: 'All sessions…', accelerator: 'CmdOrCtrl+Shift+S', click: () => send(win, { kind: 'open-sessions' }) },
+                {
+                  label: 'All sessions…',
+                  accelerator: 'CmdOrCtrl+Shift+S',
+                  click: () => send(win, { kind: 'open-sessions' }),
+                },
               ]
             : [{ label: 'No sessions yet', enabled: false }],
         },
@@ -79,7 +83,13 @@ export async function buildMenu(win: BrowserWindow, api: LabApi): Promise<void> 
     { role: 'editMenu' },
     {
       label: 'View',
-      submenu: [{ role: 'resetZoom' }, { role: 'zoomIn' }, { role: 'zoomOut' }, { type: 'separator' }, { role: 'togglefullscreen' }],
+      submenu: [
+        { role: 'resetZoom' },
+        { role: 'zoomIn' },
+        { role: 'zoomOut' },
+        { type: 'separator' },
+        { role: 'togglefullscreen' },
+      ],
     },
     { role: 'windowMenu' },
   ];

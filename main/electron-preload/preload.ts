@@ -30,7 +30,8 @@ const api: Record<string, unknown> = {
   onMenu: (l: (c: MenuCommand) => void) => subscribe(IPC_MENU, l),
 };
 for (const m of API_METHODS) {
-  api[m] = async (args: unknown) => unwrapEnvelope((await ipcRenderer.invoke(IPC_INVOKE, m, args)) as ApiEnvelope<unknown>);
+  api[m] = async (args: unknown) =>
+    unwrapEnvelope((await ipcRenderer.invoke(IPC_INVOKE, m, args)) as ApiEnvelope<unknown>);
 }
 
 contextBridge.exposeInMainWorld('tdxLab', api);

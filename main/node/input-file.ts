@@ -32,7 +32,9 @@ export function readTextFile(file: string): string {
     return readFileSync(file, 'utf8');
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    throw new InputError(`${file}: cannot read (${code === 'EACCES' ? 'permission denied' : (code ?? (e as Error).message)})`);
+    throw new InputError(
+      `${file}: cannot read (${code === 'EACCES' ? 'permission denied' : (code ?? (e as Error).message)})`,
+    );
   }
 }
 

@@ -87,29 +87,49 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
 
   const server = createServer(async (req, res) => {
     const url = new URL(req.url ?? '/', `http://${SERVE_HOST}`);
-    if (!hostAllowed(req)) return send(res, 421, { ok: false, error: { code: 'bad-arguments', message: 'unexpected Host header' } });
+    if (!hostAllowed(req))
+      return send(res, 421, { ok: false, error: { code: 'bad-arguments', message: 'unexpected Host header' } });
 
     if (url.pathname.startsWith(HTTP_API_PREFIX)) {
-      const status = tokenStatus(req.headers[TOKEN_HEADER] as string | undefined ?? null);
+      const status = tokenStatus((req.headers[TOKEN_HEADER] as string | undefined) ?? null);
       if (status) {
-        const message = status === 401 ? `missing API token (send it in the ${TOKEN_HEADER} header)` : 'wrong API token';
+        const message =
+          status === 401 ? `missing API token (send it in the ${TOKEN_HEADER} header)` : 'wrong API token';
         return send(res, status, { ok: false, error: { code: 'bad-arguments', message } });
       }
-      if (req.method !== 'POST') return send(res, 405, { ok: false, error: { code: 'bad-arguments', message: 'API calls are POST' } }, { allow: 'POST' });
+      if (req.method !== 'POST')
+        return send(
+          res,
+          405,
+          { ok: false, error: { code: 'bad-arguments', message: 'API calls are POST' } },
+          { allow: 'POST' },
+        );
       let args: unknown;
       try {
         const text = await readBody(req);
         args = text.trim() === '' ? {} : JSON.parse(text);
       } catch (e) {
-        return send(res, 400, { ok: false, error: { code: 'bad-arguments', message: `request body: ${(e as Error).message}` } });
+        return send(res, 400, {
+          ok: false,
+          error: { code: 'bad-arguments', message: `request body: ${(e as Error).message}` },
+        });
       }
       const method = url.pathname.slice(HTTP_API_PREFIX.length);
       const envelope = await api.call(method, args, broadcast);
-      const code = envelope.ok ? 200 : envelope.error.code === 'internal' ? 500 : envelope.error.code === 'not-found' ? 404 : envelope.error.code === 'unavailable' ? 503 : 400;
+      const code = envelope.ok
+        ? 200
+        : envelope.error.code === 'internal'
+          ? 500
+          : envelope.error.code === 'not-found'
+            ? 404
+            : envelope.error.code === 'unavailable'
+              ? 503
+              : 400;
       return send(res, code, envelope);
     }
 
-    if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, { ok: false, error: { code: 'bad-arguments', message: 'method not allowed' } });
+    if (req.method !== 'GET' && req.method !== 'HEAD')
+      return send(res, 405, { ok: false, error: { code: 'bad-arguments', message: 'method not allowed' } });
     const file = staticFile(rendererDir, url.pathname);
     if (!file) {
       const hint = url.pathname === '/' ? ` (no renderer build in ${rendererDir}: run npm run build)` : '';
@@ -130,8 +150,14 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
   server.on('upgrade', (req, socket, head) => {
     const url = new URL(req.url ?? '/', `http://${SERVE_HOST}`);
     const origin = req.headers.origin;
-    const originOk = origin === undefined || origin === `http://${SERVE_HOST}:${port}` || origin === `http://localhost:${port}`;
-    if (url.pathname !== WS_EVENTS_PATH || !hostAllowed(req) || !originOk || tokenStatus(url.searchParams.get('token'))) {
+    const originOk =
+      origin === undefined || origin === `http://${SERVE_HOST}:${port}` || origin === `http://localhost:${port}`;
+    if (
+      url.pathname !== WS_EVENTS_PATH ||
+      !hostAllowed(req) ||
+      !originOk ||
+      tokenStatus(url.searchParams.get('token'))
+    ) {
       socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\n\r\n');
       return;
     }

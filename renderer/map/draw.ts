@@ -405,7 +405,11 @@ export function drawMap(svgEl: SVGSVGElement, model0: MapModel, options: DrawOpt
           } else {
             const a = it.agg!;
             const extra =
-              a.first.kind === 'numa-node' ? ` ${a.first.classes[0]}` : a.first.kind === 'mem-block' ? ` ${a.worst.classes[0]}` : '';
+              a.first.kind === 'numa-node'
+                ? ` ${a.first.classes[0]}`
+                : a.first.kind === 'mem-block'
+                  ? ` ${a.worst.classes[0]}`
+                  : '';
             r.attr('class', `lod-aggregate agg-${layer.kind}${extra}${it.x1 - it.x0 < 3 ? ' thin' : ''}`)
               .attr('data-count', a.count)
               .attr('data-first-id', a.first.id)

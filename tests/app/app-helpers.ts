@@ -13,10 +13,17 @@ export const ARTIFACTS = join(PROJECT_ROOT, 'test-artifacts');
 
 /** Debian's Chromium, driven by playwright-core (no browser download). */
 export const CHROMIUM = '/usr/bin/chromium';
-export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+export const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 
 /** dist/tests/app/ → dist/app (where `npm run build` puts the vite output). */
-export const RENDERER_DIR = process.env.TDX_LAB_RENDERER_DIR ?? resolve(dirname(fileURLToPath(import.meta.url)), '../../app');
+export const RENDERER_DIR =
+  process.env.TDX_LAB_RENDERER_DIR ?? resolve(dirname(fileURLToPath(import.meta.url)), '../../app');
 
 export function requireRendererBuild(): void {
   if (!existsSync(join(RENDERER_DIR, 'index.html'))) {
@@ -32,7 +39,10 @@ export function loadHostText(file: string): { text: string; host: Host } {
 }
 
 /** What the engine says, counted the way the map draws it. */
-export function expectedCounts(host: Host, variant: KernelVariant = 'upstream'): { plan: Plan; tdmrs: number; reserved: number } {
+export function expectedCounts(
+  host: Host,
+  variant: KernelVariant = 'upstream',
+): { plan: Plan; tdmrs: number; reserved: number } {
   const plan = planTdmrs(host, variant);
   const reserved = plan.ok ? plan.tdmrs.reduce((n, t) => n + t.reserved.length, 0) : 0;
   return { plan, tdmrs: plan.tdmrs.length, reserved };

@@ -8,7 +8,20 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { API_ARGS, API_METHODS, ApiError, validateCall, type ApiEnvelope, type ImportedHost, type PlanHostResult, type RunDetail, type RunInfo, type SessionInfo, type SampleInfo, type SampleText } from '../../main/common/api-contract.js';
+import {
+  API_ARGS,
+  API_METHODS,
+  ApiError,
+  validateCall,
+  type ApiEnvelope,
+  type ImportedHost,
+  type PlanHostResult,
+  type RunDetail,
+  type RunInfo,
+  type SessionInfo,
+  type SampleInfo,
+  type SampleText,
+} from '../../main/common/api-contract.js';
 import { createLabApi } from '../../main/api/lab-api.js';
 import { APP_FIXTURES, SAMPLES_DIR, expectedCounts, loadHostText } from './app-helpers.js';
 import { FIXTURES, PROJECT_ROOT } from '../helpers/golden.js';
@@ -56,8 +69,14 @@ const BAD_ARGS: Record<keyof typeof API_ARGS, Array<[unknown, RegExp]>> = {
     [{ hostJson: '{}', variant: 'upstream' }, /renderReport: argument \$\.format: .*"html"/],
     [{ hostJson: '{}', variant: 'upstream', format: 'docx' }, /renderReport: argument \$\.format: /],
     [{ hostJson: '', variant: 'upstream', format: 'html' }, /renderReport: argument \$\.hostJson: must not be empty/],
-    [{ hostJson: '{}', variant: 'upstream', format: 'html', options: { logs: 'no' } }, /renderReport: argument \$\.options\.logs: /],
-    [{ hostJson: '{}', variant: 'upstream', format: 'html', options: { scripts: true } }, /renderReport: argument .*scripts/],
+    [
+      { hostJson: '{}', variant: 'upstream', format: 'html', options: { logs: 'no' } },
+      /renderReport: argument \$\.options\.logs: /,
+    ],
+    [
+      { hostJson: '{}', variant: 'upstream', format: 'html', options: { scripts: true } },
+      /renderReport: argument .*scripts/,
+    ],
   ],
 };
 
@@ -66,7 +85,10 @@ test('every contract method has bad-argument cases here (a new method needs them
 });
 
 test('validateCall rejects unknown methods and bad arguments with the method, path and problem', () => {
-  assert.throws(() => validateCall('deleteEverything', {}), (e: unknown) => e instanceof ApiError && /unknown API method "deleteEverything"/.test(e.message));
+  assert.throws(
+    () => validateCall('deleteEverything', {}),
+    (e: unknown) => e instanceof ApiError && /unknown API method "deleteEverything"/.test(e.message),
+  );
   for (const [method, cases] of Object.entries(BAD_ARGS)) {
     for (const [args, re] of cases) {
       assert.throws(
@@ -108,7 +130,11 @@ test('planHost: bad host input names the JSON path; malformed JSON names line an
       assert.equal(r1.error.code, 'bad-input');
       assert.match(r1.error.message, /^bad\.json: \$\.memblock\[1\]\.end: 0x5f0e0001 is not 4 KiB aligned/);
     }
-    const r2 = await api.call('planHost', { hostJson: '{\n  "name": "x",\n  oops }', variant: 'upstream', source: 'broken.json' });
+    const r2 = await api.call('planHost', {
+      hostJson: '{\n  "name": "x",\n  oops }',
+      variant: 'upstream',
+      source: 'broken.json',
+    });
     assert.equal(r2.ok, false);
     if (!r2.ok) assert.match(r2.error.message, /^broken\.json: malformed JSON at line 3, column \d+/);
     const r3 = await api.call('planHost', { hostJson: '{"name": "x"}', variant: 'upstream' });
@@ -124,9 +150,18 @@ test('listSamples and loadSample serve resources/hosts; loadSample refuses names
   try {
     const list = (await api.call('listSamples', {})) as ApiEnvelope<SampleInfo[]>;
     assert.ok(list.ok);
-    const files = readdirSync(SAMPLES_DIR).filter((f) => f.endsWith('.json')).map((f) => f.slice(0, -5)).sort();
-    assert.deepEqual(list.value.map((s) => s.name), files);
-    assert.ok(list.value.every((s) => s.description.length > 0), 'every sample describes itself');
+    const files = readdirSync(SAMPLES_DIR)
+      .filter((f) => f.endsWith('.json'))
+      .map((f) => f.slice(0, -5))
+      .sort();
+    assert.deepEqual(
+      list.value.map((s) => s.name),
+      files,
+    );
+    assert.ok(
+      list.value.every((s) => s.description.length > 0),
+      'every sample describes itself',
+    );
     const one = (await api.call('loadSample', { name: files[0] })) as ApiEnvelope<SampleText>;
     assert.ok(one.ok);
     assert.equal(JSON.parse(one.value.hostJson).name, files[0]);
@@ -146,17 +181,23 @@ test('listSamples and loadSample serve resources/hosts; loadSample refuses names
   }
 });
 
-test('planHost through the worker pool returns the engine\'s plan, summary and init flow for every sample', async () => {
+test("planHost through the worker pool returns the engine's plan, summary and init flow for every sample", async () => {
   const api = createLabApi({ samplesDir: SAMPLES_DIR, workers: 1 });
   const events: string[] = [];
   try {
     for (const f of readdirSync(SAMPLES_DIR).filter((x) => x.endsWith('.json'))) {
       const { text, host } = loadHostText(join(SAMPLES_DIR, f));
       for (const variant of ['upstream', 'cmr-holes'] as const) {
-        const r = (await api.call('planHost', { hostJson: text, variant, source: f }, (e) => events.push(e.phase))) as ApiEnvelope<PlanHostResult>;
+        const r = (await api.call('planHost', { hostJson: text, variant, source: f }, (e) =>
+          events.push(e.phase),
+        )) as ApiEnvelope<PlanHostResult>;
         assert.ok(r.ok, `${f}: ${!r.ok && r.error.message}`);
         const want = expectedCounts(host, variant);
-        assert.deepEqual(r.value.plan, JSON.parse(JSON.stringify(want.plan)), `${f} ${variant}: plan differs from planTdmrs`);
+        assert.deepEqual(
+          r.value.plan,
+          JSON.parse(JSON.stringify(want.plan)),
+          `${f} ${variant}: plan differs from planTdmrs`,
+        );
         assert.equal(r.value.summary.tdmrCount, want.tdmrs);
         assert.equal(r.value.host.name, host.name);
         assert.ok(r.value.init, 'the init flow ran');
@@ -173,7 +214,10 @@ test('the CXL sample fails in TDH.SYS.CONFIG on the TDMR covering the CXL memory
   try {
     const s = (await api.call('loadSample', { name: '2s-server-512g-cxl-before-init' })) as ApiEnvelope<SampleText>;
     assert.ok(s.ok);
-    const r = (await api.call('planHost', { hostJson: s.value.hostJson, variant: 'upstream' })) as ApiEnvelope<PlanHostResult>;
+    const r = (await api.call('planHost', {
+      hostJson: s.value.hostJson,
+      variant: 'upstream',
+    })) as ApiEnvelope<PlanHostResult>;
     assert.ok(r.ok);
     const { plan, init, moduleFailedTdmr, host } = r.value;
     assert.equal(plan.ok, true, 'the kernel side succeeds');
@@ -223,14 +267,23 @@ test('importArtifacts builds a host from recorded artifacts that planHost then a
   const api = createLabApi({ samplesDir: SAMPLES_DIR, inProcess: true });
   try {
     const dir = join(FIXTURES, 'import');
-    const files = ['host-a-dmesg.txt', 'host-a-iomem.txt'].map((f) => ({ name: f, text: readFileSync(join(dir, f), 'utf8') }));
+    const files = ['host-a-dmesg.txt', 'host-a-iomem.txt'].map((f) => ({
+      name: f,
+      text: readFileSync(join(dir, f), 'utf8'),
+    }));
     const r = (await api.call('importArtifacts', { files })) as ApiEnvelope<ImportedHost>;
     assert.ok(r.ok, !r.ok ? r.error.message : '');
     assert.ok(r.value.assumptions.length > 0, 'the importer says what it assumed');
-    const plan = (await api.call('planHost', { hostJson: r.value.hostJson, variant: 'upstream', source: 'imported' })) as ApiEnvelope<PlanHostResult>;
+    const plan = (await api.call('planHost', {
+      hostJson: r.value.hostJson,
+      variant: 'upstream',
+      source: 'imported',
+    })) as ApiEnvelope<PlanHostResult>;
     assert.ok(plan.ok, !plan.ok ? plan.error.message : '');
     assert.equal(plan.value.host.name, r.value.hostName);
-    const junk = await api.call('importArtifacts', { files: [{ name: 'notes.txt', text: readFileSync(join(dir, 'not-an-artifact.txt'), 'utf8') }] });
+    const junk = await api.call('importArtifacts', {
+      files: [{ name: 'notes.txt', text: readFileSync(join(dir, 'not-an-artifact.txt'), 'utf8') }],
+    });
     assert.equal(junk.ok, false);
     if (!junk.ok) {
       assert.equal(junk.error.code, 'bad-input');
@@ -246,13 +299,22 @@ test('session methods read the lab store: sessions, their runs, and a run that r
   const dbPath = join(dir, 'lab.db');
   const { host } = loadHostText(join(APP_FIXTURES, 'cxl-after-init.json'));
   const store = openLabStore(dbPath);
-  const rec = recordRun(store, 'bring-up', { kind: 'plan', host, variant: 'cmr-holes', plan: planTdmrs(host, 'cmr-holes'), label: 'first try' });
+  const rec = recordRun(store, 'bring-up', {
+    kind: 'plan',
+    host,
+    variant: 'cmr-holes',
+    plan: planTdmrs(host, 'cmr-holes'),
+    label: 'first try',
+  });
   store.close();
   const api = createLabApi({ samplesDir: SAMPLES_DIR, inProcess: true, storePath: dbPath });
   try {
     const sessions = (await api.call('listSessions', {})) as ApiEnvelope<SessionInfo[]>;
     assert.ok(sessions.ok, !sessions.ok ? sessions.error.message : '');
-    assert.deepEqual(sessions.value.map((s) => [s.name, s.runCount]), [['bring-up', 1]]);
+    assert.deepEqual(
+      sessions.value.map((s) => [s.name, s.runCount]),
+      [['bring-up', 1]],
+    );
     const sid = sessions.value[0].id;
     assert.equal(sid, String(rec.sessionId));
     const one = (await api.call('getSession', { id: 'bring-up' })) as ApiEnvelope<SessionInfo>;
@@ -260,12 +322,18 @@ test('session methods read the lab store: sessions, their runs, and a run that r
     assert.equal(one.value.id, sid);
     const runs = (await api.call('listRuns', { sessionId: sid })) as ApiEnvelope<RunInfo[]>;
     assert.ok(runs.ok);
-    assert.deepEqual(runs.value.map((r) => [r.id, r.name, r.kind, r.hostName]), [[String(rec.run.id), 'first try', 'plan', host.name]]);
+    assert.deepEqual(
+      runs.value.map((r) => [r.id, r.name, r.kind, r.hostName]),
+      [[String(rec.run.id), 'first try', 'plan', host.name]],
+    );
     const run = (await api.call('getRun', { id: runs.value[0].id })) as ApiEnvelope<RunDetail>;
     assert.ok(run.ok);
     assert.equal(run.value.variant, 'cmr-holes');
     assert.ok(run.value.hostJson);
-    const replan = (await api.call('planHost', { hostJson: run.value.hostJson, variant: run.value.variant })) as ApiEnvelope<PlanHostResult>;
+    const replan = (await api.call('planHost', {
+      hostJson: run.value.hostJson,
+      variant: run.value.variant,
+    })) as ApiEnvelope<PlanHostResult>;
     assert.ok(replan.ok);
     assert.deepEqual(replan.value.host, host, 'the stored host is the host that was run');
     const missing = await api.call('getRun', { id: '999' });
@@ -287,9 +355,16 @@ test('simulateScenario plays a scenario in the worker pool; a bad one names its 
     const text = readFileSync(file, 'utf8');
     const parsed = parseScenario(JSON.parse(text));
     assert.ok(parsed.ok);
-    const r = (await api.call('simulateScenario', { scenarioJson: text, source: 'after.json' })) as ApiEnvelope<ScenarioResult>;
+    const r = (await api.call('simulateScenario', {
+      scenarioJson: text,
+      source: 'after.json',
+    })) as ApiEnvelope<ScenarioResult>;
     assert.ok(r.ok, !r.ok ? r.error.message : '');
-    assert.deepEqual(r.value, JSON.parse(JSON.stringify(runScenario(parsed.value))), 'the pool gives what the engine gives');
+    assert.deepEqual(
+      r.value,
+      JSON.parse(JSON.stringify(runScenario(parsed.value))),
+      'the pool gives what the engine gives',
+    );
     const bad = await api.call('simulateScenario', { scenarioJson: '{"name": 1}', source: 'bad.json' });
     assert.equal(bad.ok, false);
     if (!bad.ok) assert.match(bad.error.message, /^bad\.json: \$/);

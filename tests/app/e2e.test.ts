@@ -15,8 +15,17 @@ import { planTdmrs } from '../../engine/kernel/construct.js';
 import { openLabStore } from '../../main/store/lab-store.js';
 import { recordRun } from '../../main/store/record-run.js';
 import { startServer, type RunningServer } from '../../main/serve/server.js';
-import { APP_FIXTURES, ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, RENDERER_DIR, SAMPLES_DIR, expectedCounts, loadHostText, requireRendererBuild } from './app-helpers.js';
-
+import {
+  APP_FIXTURES,
+  ARTIFACTS,
+  CHROMIUM,
+  CHROMIUM_ARGS,
+  RENDERER_DIR,
+  SAMPLES_DIR,
+  expectedCounts,
+  loadHostText,
+  requireRendererBuild,
+} from './app-helpers.js';
 
 let server: RunningServer;
 let storeDir = '';
@@ -26,7 +35,9 @@ const pageErrors: string[] = [];
 
 before(async () => {
   if (!existsSync(CHROMIUM)) {
-    throw new Error(`Chromium is not installed at ${CHROMIUM}: the app's end-to-end tests need it (apt-get install chromium)`);
+    throw new Error(
+      `Chromium is not installed at ${CHROMIUM}: the app's end-to-end tests need it (apt-get install chromium)`,
+    );
   }
   requireRendererBuild();
   mkdirSync(ARTIFACTS, { recursive: true });
@@ -34,9 +45,20 @@ before(async () => {
   storeDir = mkdtempSync(join(tmpdir(), 'tdx-lab-e2e-'));
   const store = openLabStore(join(storeDir, 'lab.db'));
   const { host } = loadHostText(join(APP_FIXTURES, 'cxl-after-init.json'));
-  recordRun(store, 'cxl bring-up', { kind: 'plan', host, variant: 'upstream', plan: planTdmrs(host, 'upstream'), label: 'after kmem online' });
+  recordRun(store, 'cxl bring-up', {
+    kind: 'plan',
+    host,
+    variant: 'upstream',
+    plan: planTdmrs(host, 'upstream'),
+    label: 'after kmem online',
+  });
   store.close();
-  server = await startServer({ rendererDir: RENDERER_DIR, samplesDir: SAMPLES_DIR, workers: 1, storePath: join(storeDir, 'lab.db') });
+  server = await startServer({
+    rendererDir: RENDERER_DIR,
+    samplesDir: SAMPLES_DIR,
+    workers: 1,
+    storePath: join(storeDir, 'lab.db'),
+  });
   browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
   page = await browser.newPage({ viewport: { width: 1440, height: 960 } });
   page.on('pageerror', (e) => pageErrors.push(e.message));
@@ -95,7 +117,7 @@ test('the empty window explains how to start', async () => {
   await shot('empty');
 });
 
-test('every sample draws exactly the engine\'s TDMRs and reserved areas', async () => {
+test("every sample draws exactly the engine's TDMRs and reserved areas", async () => {
   const samples = readdirSync(SAMPLES_DIR).filter((f) => f.endsWith('.json'));
   assert.ok(samples.length >= 3, 'the lead ships at least three samples');
   for (const f of samples) {
@@ -149,9 +171,16 @@ test('a TDMR row and its shape select each other', async () => {
   const { plan } = expectedCounts(host);
   assert.ok(plan.ok);
   const t1 = plan.tdmrs[1];
-  assert.ok(details.includes(`Reserved areas (${t1.reserved.length} of ${host.module.max_reserved_per_tdmr})`), details);
+  assert.ok(
+    details.includes(`Reserved areas (${t1.reserved.length} of ${host.module.max_reserved_per_tdmr})`),
+    details,
+  );
   assert.ok(details.includes(`PAMT (node ${t1.pamtNid})`), details);
-  for (const r of t1.reserved) assert.ok(details.includes(`[${hex(t1.base + r.offset)}, ${hex(t1.base + r.offset + r.size)})`), 'every reserved area listed exactly');
+  for (const r of t1.reserved)
+    assert.ok(
+      details.includes(`[${hex(t1.base + r.offset)}, ${hex(t1.base + r.offset + r.size)})`),
+      'every reserved area listed exactly',
+    );
   await shot('selected-tdmr');
   await page.keyboard.press('Escape');
 });
@@ -162,7 +191,10 @@ test('zooming changes the axis domain (wheel and keyboard)', async () => {
   assert.ok(box);
   await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
   await page.mouse.wheel(0, -600);
-  await page.waitForFunction(([sel, d]) => document.querySelector(sel)?.getAttribute('data-domain') !== d, [MAP, before.join(',')] as const);
+  await page.waitForFunction(([sel, d]) => document.querySelector(sel)?.getAttribute('data-domain') !== d, [
+    MAP,
+    before.join(','),
+  ] as const);
   const after = await domain();
   assert.ok(after[1] - after[0] < before[1] - before[0], `zoomed in: ${after} inside ${before}`);
   assert.ok(after[0] >= before[0] && after[1] <= before[1]);
@@ -171,10 +203,13 @@ test('zooming changes the axis domain (wheel and keyboard)', async () => {
   await shot('zoomed');
   await page.focus(MAP);
   await page.keyboard.press('0');
-  await page.waitForFunction(([sel, d]) => document.querySelector(sel)?.getAttribute('data-domain') === d, [MAP, before.join(',')] as const);
+  await page.waitForFunction(([sel, d]) => document.querySelector(sel)?.getAttribute('data-domain') === d, [
+    MAP,
+    before.join(','),
+  ] as const);
 });
 
-test('the CXL sample shows the module\'s failure on the TDMR covering the CXL memory', async () => {
+test("the CXL sample shows the module's failure on the TDMR covering the CXL memory", async () => {
   await openSample('2s-server-512g-cxl-before-init');
   const summary = (await page.textContent('[data-testid=summary]')) ?? '';
   assert.match(summary, /TDX module init failed at config \(-EIO, TDX_TDMR_OUTSIDE_CMRS/);
@@ -186,7 +221,10 @@ test('the CXL sample shows the module\'s failure on the TDMR covering the CXL me
   // The CXL memory was onlined before init: its blocks are online (nothing refused yet).
   const { host } = loadHostText(join(SAMPLES_DIR, '2s-server-512g-cxl-before-init.json'));
   const d = host.devices![0];
-  assert.equal(Number(await page.getAttribute(`${MAP} .layer-mem-block`, 'data-count')), (d.end - d.start) / host.platform!.memory_block_size!);
+  assert.equal(
+    Number(await page.getAttribute(`${MAP} .layer-mem-block`, 'data-count')),
+    (d.end - d.start) / host.platform!.memory_block_size!,
+  );
   await page.getByRole('tab', { name: 'Log & SEAMCALLs' }).click();
   const log = (await page.textContent('[data-testid=dmesg]')) ?? '';
   assert.match(log, /SEAMCALL \(0x000000000000002d\) failed: 0xc0000a0200000003/);
@@ -219,7 +257,10 @@ test('CXL memory onlined after init shows every block refused', async () => {
   // Zoom to the device through the details panel, where every block is drawn on its own.
   await page.locator(`${MAP} .plot rect.device`).first().click({ force: true });
   await page.click('text=Zoom the map to it');
-  await page.waitForFunction((sel) => (document.querySelector(sel)?.querySelectorAll('.plot rect.mem-block.refused').length ?? 0) > 0, MAP);
+  await page.waitForFunction(
+    (sel) => (document.querySelector(sel)?.querySelectorAll('.plot rect.mem-block.refused').length ?? 0) > 0,
+    MAP,
+  );
   assert.equal(await page.locator(`${MAP} .plot rect.mem-block.refused`).count(), blocks);
   assert.equal(await page.locator(`${MAP} .plot rect.mem-block.online`).count(), 0);
   await shot('cxl-after-init-refused');
@@ -237,10 +278,15 @@ test('the shipped CXL-after-init sample initializes TDX and refuses every device
   // 1024 blocks are narrower than a pixel: refused runs aggregate, but stay refused (red) and keep their count.
   const refusedCount = (sel: string) => {
     let n = document.querySelectorAll(`${sel} .plot rect.mem-block.refused`).length;
-    for (const a of document.querySelectorAll(`${sel} .plot rect.agg-mem-block.refused`)) n += Number(a.getAttribute('data-count'));
+    for (const a of document.querySelectorAll(`${sel} .plot rect.agg-mem-block.refused`))
+      n += Number(a.getAttribute('data-count'));
     return n;
   };
-  await page.waitForFunction(([fn, sel, n]) => new Function('sel', `return (${fn})(sel)`)(sel) === n, [refusedCount.toString(), MAP, blocks] as const);
+  await page.waitForFunction(([fn, sel, n]) => new Function('sel', `return (${fn})(sel)`)(sel) === n, [
+    refusedCount.toString(),
+    MAP,
+    blocks,
+  ] as const);
   assert.equal(await page.locator(`${MAP} .plot rect.mem-block.online`).count(), 0);
   assert.equal(await page.locator(`${MAP} .plot rect.agg-mem-block.online`).count(), 0);
   await shot('sample-cxl-after-init-refused');
@@ -250,7 +296,10 @@ test('a bad host file shows the problem with its JSON path', async () => {
   await page.setInputFiles('[data-testid=file-input]', join(APP_FIXTURES, 'bad-host-unaligned.json'));
   const err = page.locator('[data-testid=error]');
   await err.waitFor();
-  assert.match((await err.textContent()) ?? '', /Could not open bad-host-unaligned\.json: \$\.memblock\[1\]\.end: 0x5f0e0001 is not 4 KiB aligned/);
+  assert.match(
+    (await err.textContent()) ?? '',
+    /Could not open bad-host-unaligned\.json: \$\.memblock\[1\]\.end: 0x5f0e0001 is not 4 KiB aligned/,
+  );
   // The host shown before stays on the map.
   assert.ok((await page.locator(`${MAP} .plot rect[data-id]`).count()) > 0);
   await shot('bad-file');

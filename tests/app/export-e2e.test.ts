@@ -12,7 +12,16 @@ import { chromium, type Browser, type Frame, type Page } from 'playwright-core';
 import { startServer, type RunningServer } from '../../main/serve/server.js';
 import { renderReport } from '../../main/report/index.js';
 import { loadSubject } from '../../main/report/subject.js';
-import { ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, RENDERER_DIR, SAMPLES_DIR, expectedCounts, loadHostText, requireRendererBuild } from './app-helpers.js';
+import {
+  ARTIFACTS,
+  CHROMIUM,
+  CHROMIUM_ARGS,
+  RENDERER_DIR,
+  SAMPLES_DIR,
+  expectedCounts,
+  loadHostText,
+  requireRendererBuild,
+} from './app-helpers.js';
 
 const SAMPLE = '2s-server-512g-cxl-before-init';
 const DIALOG = '[data-testid=export-dialog]';

@@ -16,7 +16,8 @@ import { API_METHODS, IPC_INVOKE, IPC_MENU, IPC_PROGRESS, type TdxLabApi } from 
 const PRELOAD = resolve(dirname(fileURLToPath(import.meta.url)), '../../main/electron-preload/preload.cjs');
 
 function loadPreload() {
-  if (!existsSync(PRELOAD)) throw new Error(`no preload bundle at ${PRELOAD}: run \`npm run build\` (it runs scripts/build-preload.mjs)`);
+  if (!existsSync(PRELOAD))
+    throw new Error(`no preload bundle at ${PRELOAD}: run \`npm run build\` (it runs scripts/build-preload.mjs)`);
   const code = readFileSync(PRELOAD, 'utf8');
   const exposed: Record<string, unknown> = {};
   const invokes: unknown[][] = [];
@@ -72,7 +73,10 @@ test('calls go over the invoke channel; error envelopes become thrown errors wit
   p.reply({ ok: true, value: [{ name: 'a', description: 'b' }] });
   assert.deepEqual(await p.api.listSamples({}), [{ name: 'a', description: 'b' }]);
   assert.deepEqual(p.invokes[0], [IPC_INVOKE, 'listSamples', {}]);
-  p.reply({ ok: false, error: { code: 'bad-arguments', message: 'loadSample: argument $.name: missing (expected string)' } });
+  p.reply({
+    ok: false,
+    error: { code: 'bad-arguments', message: 'loadSample: argument $.name: missing (expected string)' },
+  });
   await assert.rejects(() => p.api.loadSample({} as { name: string }), /loadSample: argument \$\.name: missing/);
 });
 

@@ -31,13 +31,20 @@ test('renderReport: HTML and SVG equal what main/report writes for the host file
       assert.ok(Buffer.from(r.value.text!, 'utf8').equals(await renderReport([subject], format)), `${format} bytes`);
     }
     const full = await call(api, { ...args, format: 'html' });
-    const lean = await call(api, { ...args, format: 'html', options: { findings: false, insets: false, tables: false, logs: false } });
+    const lean = await call(api, {
+      ...args,
+      format: 'html',
+      options: { findings: false, insets: false, tables: false, logs: false },
+    });
     assert.ok(full.ok && lean.ok);
     for (const id of ['s-findings', 's-tdmrs', 's-pamt', 's-log', 's-seamcalls', 's-inset0']) {
       assert.ok(full.value.text!.includes(`id="${id}`), `full report has ${id}`);
       assert.ok(!lean.value.text!.includes(`id="${id}`), `lean report has no ${id}`);
     }
-    assert.ok(lean.value.text!.includes('id="s-summary"') && lean.value.text!.includes('id="s-map"'), 'summary and map stay');
+    assert.ok(
+      lean.value.text!.includes('id="s-summary"') && lean.value.text!.includes('id="s-map"'),
+      'summary and map stay',
+    );
   } finally {
     await api.close();
   }

@@ -35,7 +35,11 @@ interface Reply {
 }
 
 /** A raw HTTP request (fetch would not let us set a foreign Host header). */
-function http(method: string, path: string, options: { headers?: Record<string, string>; body?: string } = {}): Promise<Reply> {
+function http(
+  method: string,
+  path: string,
+  options: { headers?: Record<string, string>; body?: string } = {},
+): Promise<Reply> {
   return new Promise((resolve, reject) => {
     const req = request({ host: '127.0.0.1', port: s.port, method, path, headers: options.headers }, (res) => {
       let body = '';
@@ -68,7 +72,7 @@ test('API requests without the token get 401, with a wrong one 403', async () =>
   assert.equal(inQuery.status, 401, 'the token is only accepted in its header, not in API URLs');
 });
 
-test('with the token the API answers, and bad arguments are a 400 with the contract\'s message', async () => {
+test("with the token the API answers, and bad arguments are a 400 with the contract's message", async () => {
   const ok = await http('POST', '/api/listSamples', { body: '{}', headers: { [TOKEN_HEADER]: s.token } });
   assert.equal(ok.status, 200);
   assert.ok(JSON.parse(ok.body).value.length >= 1);
@@ -86,7 +90,10 @@ test('with the token the API answers, and bad arguments are a 400 with the contr
 });
 
 test('a foreign Host header is refused (DNS rebinding)', async () => {
-  const r = await http('POST', '/api/listSamples', { body: '{}', headers: { [TOKEN_HEADER]: s.token, host: `evil.example:${s.port}` } });
+  const r = await http('POST', '/api/listSamples', {
+    body: '{}',
+    headers: { [TOKEN_HEADER]: s.token, host: `evil.example:${s.port}` },
+  });
   assert.equal(r.status, 421);
   const page = await http('GET', '/', { headers: { host: 'evil.example' } });
   assert.equal(page.status, 421);
@@ -101,7 +108,12 @@ test('the page is served with a strict Content-Security-Policy; nothing outside 
   assert.match(csp, /script-src 'self'(;|$)/);
   assert.match(csp, /connect-src 'self' ws:\/\/127\.0\.0\.1:\*/);
   assert.match(csp, /frame-ancestors 'none'/);
-  for (const p of ['/../package.json', '/..%2f..%2fpackage.json', '/%2e%2e/%2e%2e/package.json', '/assets/../../../package.json']) {
+  for (const p of [
+    '/../package.json',
+    '/..%2f..%2fpackage.json',
+    '/%2e%2e/%2e%2e/package.json',
+    '/assets/../../../package.json',
+  ]) {
     const r = await http('GET', p);
     assert.equal(r.status, 404, p);
   }
@@ -122,21 +134,34 @@ test('the event socket needs the token and carries planHost progress', async () 
   });
   const events: ProgressEvent[] = [];
   ws.on('message', (m) => events.push(JSON.parse(String(m)).event));
-  const sample = await http('POST', '/api/loadSample', { body: '{"name":"2s-server-512g"}', headers: { [TOKEN_HEADER]: s.token } });
+  const sample = await http('POST', '/api/loadSample', {
+    body: '{"name":"2s-server-512g"}',
+    headers: { [TOKEN_HEADER]: s.token },
+  });
   const hostJson = JSON.parse(sample.body).value.hostJson as string;
-  const r = await http('POST', '/api/planHost', { body: JSON.stringify({ hostJson, variant: 'upstream' }), headers: { [TOKEN_HEADER]: s.token } });
+  const r = await http('POST', '/api/planHost', {
+    body: JSON.stringify({ hostJson, variant: 'upstream' }),
+    headers: { [TOKEN_HEADER]: s.token },
+  });
   assert.equal(r.status, 200);
   // The last event is sent before the reply; give the socket a moment to deliver it.
   for (let i = 0; i < 50 && events.length < 4; i++) await new Promise((res) => setTimeout(res, 20));
   ws.close();
-  assert.deepEqual(events.map((e) => e.phase), ['validate', 'plan', 'init', 'done']);
+  assert.deepEqual(
+    events.map((e) => e.phase),
+    ['validate', 'plan', 'init', 'done'],
+  );
   assert.ok(events.every((e) => e.method === 'planHost'));
 });
 
 test('`tdx-lab serve --port 0` prints a loopback URL with the token, answers with it, and stops on SIGTERM', async () => {
   const child = spawn(process.execPath, [TDX_LAB_BIN, 'serve', '--port', '0'], {
     cwd: PROJECT_ROOT,
-    env: { ...process.env, TDX_LAB_RENDERER_DIR: RENDERER_DIR, TDX_LAB_DB: join(mkdtempSync(join(tmpdir(), 'tdx-lab-serve-')), 'lab.db') },
+    env: {
+      ...process.env,
+      TDX_LAB_RENDERER_DIR: RENDERER_DIR,
+      TDX_LAB_DB: join(mkdtempSync(join(tmpdir(), 'tdx-lab-serve-')), 'lab.db'),
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   try {
@@ -152,7 +177,11 @@ test('`tdx-lab serve --port 0` prints a loopback URL with the token, answers wit
     });
     const u = new URL(url);
     const token = u.hash.slice('#token='.length);
-    const r = await fetch(`${u.origin}/api/listSamples`, { method: 'POST', headers: { [TOKEN_HEADER]: token }, body: '{}' });
+    const r = await fetch(`${u.origin}/api/listSamples`, {
+      method: 'POST',
+      headers: { [TOKEN_HEADER]: token },
+      body: '{}',
+    });
     assert.equal(r.status, 200);
     const none = await fetch(`${u.origin}/api/listSamples`, { method: 'POST', body: '{}' });
     assert.equal(none.status, 401);

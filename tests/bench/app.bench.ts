@@ -37,7 +37,11 @@ export async function run(report: Report): Promise<void> {
     await page.goto(server.url);
     await page.waitForSelector('[data-testid=empty-state]');
     const t0 = performance.now();
-    await page.setInputFiles('[data-testid=file-input]', { name: 'synthetic-100k.json', mimeType: 'application/json', buffer: Buffer.from(text) });
+    await page.setInputFiles('[data-testid=file-input]', {
+      name: 'synthetic-100k.json',
+      mimeType: 'application/json',
+      buffer: Buffer.from(text),
+    });
     await page.waitForSelector(`[data-testid=summary][data-host="${host.name}"]`, { timeout: 120_000 });
     await page.waitForSelector(`${MAP} .plot rect`);
     const openMs = performance.now() - t0;

@@ -17,7 +17,14 @@ test('import --session stores the host with origin "recorded"; a log without mem
   assert.match(r.stderr, /kept host #1 in session 'imported'/);
   assert.ok(existsSync(join(dir, 'host.json')));
 
-  const none = runTdxLab(['import', join(FIXTURES, 'real-hosts', 'kernel-6.19-host.txt'), '--session', 'imported', '--db', db]);
+  const none = runTdxLab([
+    'import',
+    join(FIXTURES, 'real-hosts', 'kernel-6.19-host.txt'),
+    '--session',
+    'imported',
+    '--db',
+    db,
+  ]);
   assert.equal(none.status, 2);
   assert.match(none.stderr, /no host to keep in session 'imported'/);
 

@@ -20,22 +20,72 @@ function variant(mutate: (h: any) => void): string {
 }
 
 const CASES: Array<{ what: string; file: string; content?: string; expect: RegExp }> = [
-  { what: 'malformed JSON', file: 'malformed.json', content: '{"name": "x", "memblock": [\n  {"start": "0x0",,}\n]}', expect: /malformed\.json.*(line 2|JSON)/ },
-  { what: 'missing field', file: 'missing.json', content: variant((h) => delete h.module), expect: /missing\.json.*\$\.module/ },
-  { what: 'missing nested field', file: 'missing-end.json', content: variant((h) => delete h.memblock[2].end), expect: /missing-end\.json.*\$\.memblock\[2\]\.end/ },
-  { what: 'wrong type', file: 'type.json', content: variant((h) => (h.memblock[1].nid = 'zero')), expect: /type\.json.*\$\.memblock\[1\]\.nid/ },
-  { what: 'wrong type (address as number)', file: 'number.json', content: variant((h) => (h.cmrs[0].base = 4096)), expect: /number\.json.*\$\.cmrs\[0\]\.base/ },
-  { what: 'unsorted regions', file: 'unsorted.json', content: variant((h) => h.memblock.reverse()), expect: /unsorted\.json.*\$\.memblock\[\d+\].*(sort|order|before)/i },
+  {
+    what: 'malformed JSON',
+    file: 'malformed.json',
+    content: '{"name": "x", "memblock": [\n  {"start": "0x0",,}\n]}',
+    expect: /malformed\.json.*(line 2|JSON)/,
+  },
+  {
+    what: 'missing field',
+    file: 'missing.json',
+    content: variant((h) => delete h.module),
+    expect: /missing\.json.*\$\.module/,
+  },
+  {
+    what: 'missing nested field',
+    file: 'missing-end.json',
+    content: variant((h) => delete h.memblock[2].end),
+    expect: /missing-end\.json.*\$\.memblock\[2\]\.end/,
+  },
+  {
+    what: 'wrong type',
+    file: 'type.json',
+    content: variant((h) => (h.memblock[1].nid = 'zero')),
+    expect: /type\.json.*\$\.memblock\[1\]\.nid/,
+  },
+  {
+    what: 'wrong type (address as number)',
+    file: 'number.json',
+    content: variant((h) => (h.cmrs[0].base = 4096)),
+    expect: /number\.json.*\$\.cmrs\[0\]\.base/,
+  },
+  {
+    what: 'unsorted regions',
+    file: 'unsorted.json',
+    content: variant((h) => h.memblock.reverse()),
+    expect: /unsorted\.json.*\$\.memblock\[\d+\].*(sort|order|before)/i,
+  },
   {
     what: 'overlapping regions',
     file: 'overlap.json',
     content: variant((h) => (h.memblock[2].start = '0x5f000000')),
     expect: /overlap\.json.*\$\.memblock\[2\].*overlap/i,
   },
-  { what: 'address not 4 KiB aligned', file: 'align.json', content: variant((h) => (h.memblock[4].end = '0x4080000800')), expect: /align\.json.*\$\.memblock\[4\]\.end.*(4 KiB|align)/i },
-  { what: 'address past 2^52', file: 'big.json', content: variant((h) => (h.memblock[5].end = '0x20000000000000')), expect: /big\.json.*\$\.memblock\[5\]\.end.*2\^52|big\.json.*\$\.memblock\[5\]\.end.*(large|exceed|beyond|past)/i },
-  { what: 'non-hex string', file: 'nonhex.json', content: variant((h) => (h.reserved[0].start = '0x10zz')), expect: /nonhex\.json.*\$\.reserved\[0\]\.start.*hex/i },
-  { what: 'zero-size region', file: 'zero.json', content: variant((h) => (h.memblock[4].end = h.memblock[4].start)), expect: /zero\.json.*\$\.memblock\[4\].*(empty|zero|size)/i },
+  {
+    what: 'address not 4 KiB aligned',
+    file: 'align.json',
+    content: variant((h) => (h.memblock[4].end = '0x4080000800')),
+    expect: /align\.json.*\$\.memblock\[4\]\.end.*(4 KiB|align)/i,
+  },
+  {
+    what: 'address past 2^52',
+    file: 'big.json',
+    content: variant((h) => (h.memblock[5].end = '0x20000000000000')),
+    expect: /big\.json.*\$\.memblock\[5\]\.end.*2\^52|big\.json.*\$\.memblock\[5\]\.end.*(large|exceed|beyond|past)/i,
+  },
+  {
+    what: 'non-hex string',
+    file: 'nonhex.json',
+    content: variant((h) => (h.reserved[0].start = '0x10zz')),
+    expect: /nonhex\.json.*\$\.reserved\[0\]\.start.*hex/i,
+  },
+  {
+    what: 'zero-size region',
+    file: 'zero.json',
+    content: variant((h) => (h.memblock[4].end = h.memblock[4].start)),
+    expect: /zero\.json.*\$\.memblock\[4\].*(empty|zero|size)/i,
+  },
   { what: 'empty file', file: 'empty.json', content: '', expect: /empty\.json.*empty/i },
 ];
 

@@ -54,7 +54,10 @@ test('--help is available for the program and for plan', () => {
 test('CXL-before-init sample: the kernel side succeeds, the emulated module rejects the TDMR outside the CMRs', () => {
   const r = runTdxLab(['plan', join(SAMPLES, '2s-server-512g-cxl-before-init.json')]);
   assert.equal(r.status, 0, 'exit status follows the kernel side');
-  assert.match(r.stdout, /TDX module \(emulated\): initialization FAILS at config \(-EIO\): TDX_TDMR_OUTSIDE_CMRS 0xc0000a02000000\d\d/);
+  assert.match(
+    r.stdout,
+    /TDX module \(emulated\): initialization FAILS at config \(-EIO\): TDX_TDMR_OUTSIDE_CMRS 0xc0000a02000000\d\d/,
+  );
   const ok = runTdxLab(['plan', join(SAMPLES, '2s-server-512g.json')]);
   assert.match(ok.stdout, /TDX module \(emulated\): initialized/);
 });

@@ -11,7 +11,10 @@ export interface CliRun {
 
 export const TDX_LAB_BIN = join(PROJECT_ROOT, 'bin', 'tdx-lab.js');
 
-export function runTdxLab(args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv; input?: string } = {}): CliRun {
+export function runTdxLab(
+  args: string[],
+  options: { cwd?: string; env?: NodeJS.ProcessEnv; input?: string } = {},
+): CliRun {
   const r = spawnSync(process.execPath, [TDX_LAB_BIN, ...args], {
     cwd: options.cwd ?? PROJECT_ROOT,
     env: { ...process.env, ...options.env },

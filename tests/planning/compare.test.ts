@@ -36,7 +36,10 @@ test('plain vs CXL-before-init sample: the CXL memory is added; the verdict turn
   const va = verdictFor({ host: a, plan: planTdmrs(a), init: initTdx(a) });
   const vb = verdictFor({ host: b, plan: planTdmrs(b), init: initTdx(b) });
   const vr = diffVerdicts(va, vb);
-  assert.deepEqual(vr.find((r) => r.what === 'initializes'), { section: 'verdict', kind: 'changed', what: 'initializes', a: 'yes', b: 'no' });
+  assert.deepEqual(
+    vr.find((r) => r.what === 'initializes'),
+    { section: 'verdict', kind: 'changed', what: 'initializes', a: 'yes', b: 'no' },
+  );
   assert.ok(vr.some((r) => r.what === 'status' && r.kind === 'added' && /TDX_TDMR_OUTSIDE_CMRS/.test(r.b)));
 });
 
@@ -47,7 +50,15 @@ test('module limit changes and devices show as changed and added rows', () => {
   s.devices.push({ name: 'cxl0', kind: 'cxl', sizeGiB: 64, hotAdd: 'after-init' });
   const b = buildHost(s);
   const rows = diffHosts(a, b);
-  assert.ok(rows.some((r) => r.section === 'module' && r.what === 'max_tdmrs' && r.kind === 'changed' && r.a === '64' && r.b === '8'));
+  assert.ok(
+    rows.some(
+      (r) => r.section === 'module' && r.what === 'max_tdmrs' && r.kind === 'changed' && r.a === '64' && r.b === '8',
+    ),
+  );
   assert.ok(rows.some((r) => r.section === 'device' && r.kind === 'added' && r.what === 'cxl cxl0'));
-  assert.equal(rows.filter((r) => r.section === 'memblock').length, 0, 'a device hot-added after init is not in memblock');
+  assert.equal(
+    rows.filter((r) => r.section === 'memblock').length,
+    0,
+    'a device hot-added after init is not in memblock',
+  );
 });

@@ -27,7 +27,12 @@ test('default spec (2 sockets x 8 x 32 GiB) is the golden server-2s-256g host an
 test('built hosts always validate', () => {
   for (const sockets of [1, 2, 4, 8]) {
     for (const snc of [1, 2, 4] as const) {
-      const spec = { ...defaultHostSpec(), sockets, snc, devices: [{ name: 'cxl0', kind: 'cxl' as const, sizeGiB: 64, hotAdd: 'before-init' as const }] };
+      const spec = {
+        ...defaultHostSpec(),
+        sockets,
+        snc,
+        devices: [{ name: 'cxl0', kind: 'cxl' as const, sizeGiB: 64, hotAdd: 'before-init' as const }],
+      };
       const r = parseHost(hostToJson(buildHost(spec)));
       assert.ok(r.ok, `${sockets}s snc${snc}: ${!r.ok && r.problems[0].path} ${!r.ok && r.problems[0].message}`);
     }
@@ -45,7 +50,10 @@ test('a CXL device hot-added before init joins memblock on its own node, movable
   assert.equal(last.end, Number(gl.end));
   assert.equal(last.nid, 2);
   assert.equal(last.zone, 'movable');
-  assert.ok(host.cmrs.every((c) => c.base + c.size <= last.start), 'device not convertible');
+  assert.ok(
+    host.cmrs.every((c) => c.base + c.size <= last.start),
+    'device not convertible',
+  );
   assert.equal(host.devices?.length, 1);
 });
 

@@ -19,7 +19,14 @@ after(async () => {
 
 const hostText = readFileSync(join(PROJECT_ROOT, 'resources', 'hosts', '2s-server-512g.json'), 'utf8');
 const sweepJson = (to: number) =>
-  JSON.stringify({ name: 't', host: JSON.parse(hostText), axes: [{ axis: 'memory_per_node_gib', range: { from: 16, to, step: 16 } }, { axis: 'cxl_gib', values: [0, 64] }] });
+  JSON.stringify({
+    name: 't',
+    host: JSON.parse(hostText),
+    axes: [
+      { axis: 'memory_per_node_gib', range: { from: 16, to, step: 16 } },
+      { axis: 'cxl_gib', values: [0, 64] },
+    ],
+  });
 
 test('runSweep streams progress tagged with the request id and returns every row', async () => {
   const events: ProgressEvent[] = [];
@@ -29,7 +36,10 @@ test('runSweep streams progress tagged with the request id and returns every row
   assert.equal(r.rows.length, 200);
   assert.deepEqual(r.axes, ['memory_per_node_gib', 'cxl_gib']);
   assert.ok(events.every((e) => e.method === 'runSweep' && e.requestId === 'r1'));
-  assert.ok(events.some((e) => e.done > 0 && e.done < 200), 'intermediate progress');
+  assert.ok(
+    events.some((e) => e.done > 0 && e.done < 200),
+    'intermediate progress',
+  );
   assert.equal(events.at(-1)!.done, 200);
   // cxl_gib 0 rows initialize, cxl_gib 64 rows (movable, not convertible) do not.
   assert.ok(r.rows.filter((x) => x.values[1] === 0).every((x) => x.ok));
@@ -53,7 +63,13 @@ test('cancelSweep stops a running sweep midway; an unknown id cancels nothing', 
 
 test('runSweep refuses a bad sweep before running, naming the JSON path', async () => {
   const bad = JSON.stringify({ name: 't', host: JSON.parse(hostText), axes: [{ axis: 'nodes', values: [0] }] });
-  await assert.rejects(api.handlers.runSweep({ requestId: 'r3', sweepJson: bad }, () => {}), (e: unknown) => e instanceof ApiError && e.code === 'bad-input' && /\$\.axes\[0\]\.values\[0\]: 0 is below the minimum 1 for nodes/.test(e.message));
+  await assert.rejects(
+    api.handlers.runSweep({ requestId: 'r3', sweepJson: bad }, () => {}),
+    (e: unknown) =>
+      e instanceof ApiError &&
+      e.code === 'bad-input' &&
+      /\$\.axes\[0\]\.values\[0\]: 0 is below the minimum 1 for nodes/.test(e.message),
+  );
 });
 
 test('scenarios: listed from resources/scenarios and played in the pool', async () => {
@@ -61,16 +77,25 @@ test('scenarios: listed from resources/scenarios and played in the pool', async 
   assert.ok(list.some((s) => s.name === 'cxl-hot-added-after-init' && s.description.length > 0));
   const r = await api.handlers.runScenario({ name: 'cxl-hot-added-after-init' }, () => {});
   assert.equal(r.result.final.outcome, 'initialized');
-  assert.ok(r.result.events.some((e) => e.blocks.some((b) => b.to === 'refused')), 'the hot-added blocks were refused');
+  assert.ok(
+    r.result.events.some((e) => e.blocks.some((b) => b.to === 'refused')),
+    'the hot-added blocks were refused',
+  );
   assert.equal(JSON.parse(r.scenarioJson).name, 'cxl-hot-added-after-init');
-  await assert.rejects(api.handlers.runScenario({ name: '../etc/passwd' }, () => {}), (e: unknown) => e instanceof ApiError && e.code === 'bad-arguments');
+  await assert.rejects(
+    api.handlers.runScenario({ name: '../etc/passwd' }, () => {}),
+    (e: unknown) => e instanceof ApiError && e.code === 'bad-arguments',
+  );
 });
 
 test('saveToSession records the host as a run with its outcome', async () => {
   const ok = await api.handlers.saveToSession({ session: 'plans', hostJson: hostText, kernel: 'upstream' }, () => {});
   assert.equal(ok.status, 'ok');
   const cxl = readFileSync(join(PROJECT_ROOT, 'resources', 'hosts', '2s-server-512g-cxl-before-init.json'), 'utf8');
-  const failed = await api.handlers.saveToSession({ session: 'plans', hostJson: cxl, kernel: 'upstream', label: 'with CXL' }, () => {});
+  const failed = await api.handlers.saveToSession(
+    { session: 'plans', hostJson: cxl, kernel: 'upstream', label: 'with CXL' },
+    () => {},
+  );
   assert.equal(failed.status, 'failed');
   const store = openLabStore(storePath);
   try {

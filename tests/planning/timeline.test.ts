@@ -10,7 +10,9 @@ import { blocksAfter, eventTimes, frameAt, hostAtInit, initStep, stepAtTime } fr
 import { PROJECT_ROOT } from '../helpers/golden.js';
 
 function play(name: string) {
-  const parsed = parseScenario(JSON.parse(readFileSync(join(PROJECT_ROOT, 'resources', 'scenarios', `${name}.json`), 'utf8')));
+  const parsed = parseScenario(
+    JSON.parse(readFileSync(join(PROJECT_ROOT, 'resources', 'scenarios', `${name}.json`), 'utf8')),
+  );
   assert.ok(parsed.ok, JSON.stringify(!parsed.ok && parsed.problems));
   return { scenario: parsed.value, result: runScenario(parsed.value) };
 }
@@ -28,8 +30,15 @@ test('CXL hot-added after init: no device blocks before init, refused blocks aft
   assert.equal(after.initPlayed, true);
   const onDevice = after.blocks.filter((b) => b.start >= dev.start && b.end <= dev.end);
   assert.ok(onDevice.length > 0);
-  assert.ok(onDevice.every((b) => b.state === 'refused'), JSON.stringify(onDevice));
-  assert.equal(onDevice.reduce((s, b) => s + b.end - b.start, 0), dev.end - dev.start, 'segments cover the whole device, merged');
+  assert.ok(
+    onDevice.every((b) => b.state === 'refused'),
+    JSON.stringify(onDevice),
+  );
+  assert.equal(
+    onDevice.reduce((s, b) => s + b.end - b.start, 0),
+    dev.end - dev.start,
+    'segments cover the whole device, merged',
+  );
   assert.notEqual(before.moduleState, after.moduleState);
 });
 
@@ -62,5 +71,9 @@ test('hostAtInit adds memory hot-added before init: the TDMR the module refused 
   const dev = scenario.host.devices![0];
   assert.ok(t && t.base <= dev.start && dev.end <= t.base + t.size, `TDMR ${refused} covers ${dev.name}`);
   const { scenario: s2, result: r2 } = play('cxl-hot-added-after-init');
-  assert.equal(hostAtInit(s2, r2).memblock.length, s2.host.memblock.length, 'memory hot-added after init is not in the init snapshot');
+  assert.equal(
+    hostAtInit(s2, r2).memblock.length,
+    s2.host.memblock.length,
+    'memory hot-added after init is not in the init snapshot',
+  );
 });

@@ -16,7 +16,10 @@ test('the default 2-socket host initializes; PAMT per node adds up to the total'
   assert.equal(v.ok, true);
   assert.match(v.headline, /^TDX initializes/);
   assert.equal(v.stage, null);
-  assert.deepEqual(v.nodes.map((n) => n.nid), [0, 1]);
+  assert.deepEqual(
+    v.nodes.map((n) => n.nid),
+    [0, 1],
+  );
   const sum = v.nodes.reduce((s, n) => s + n.pamtBytes, 0);
   assert.equal(sum, v.pamtKb * 1024);
   for (const n of v.nodes) {
@@ -39,7 +42,10 @@ test('a CXL device hot-added before init: the module refuses the TDMR covering i
   assert.equal(v.statusName, 'TDX_TDMR_OUTSIDE_CMRS');
   assert.equal(v.seamcall, 'TDH.SYS.CONFIG');
   assert.equal(v.errno, '-EIO');
-  assert.ok(v.kernelMessages.some((l) => l.includes('module initialization failed')), v.kernelMessages.join('\n'));
+  assert.ok(
+    v.kernelMessages.some((l) => l.includes('module initialization failed')),
+    v.kernelMessages.join('\n'),
+  );
   const dev = host.devices![0];
   assert.ok(v.failedTdmr !== null);
   assert.ok(

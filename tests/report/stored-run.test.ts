@@ -38,7 +38,10 @@ test('report from a stored plan run: same HTML and SVG bytes as from the host fi
       const fromRun = join(tmp, `run-${id}.${ext}`);
       ok(['report', host, '--kernel', kernel, '--out', fromFile]);
       ok(['report', '--session', 's', '--run', String(id), '--db', db, '--out', fromRun]);
-      assert.ok(readFileSync(fromRun).equals(readFileSync(fromFile)), `${basename(host)} ${kernel} .${ext}: equal bytes`);
+      assert.ok(
+        readFileSync(fromRun).equals(readFileSync(fromFile)),
+        `${basename(host)} ${kernel} .${ext}: equal bytes`,
+      );
     }
   }
 });

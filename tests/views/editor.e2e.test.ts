@@ -38,7 +38,11 @@ async function verdictOk(): Promise<string | null> {
 async function settled(answered: number): Promise<void> {
   await s.page.waitForFunction((n) => {
     const el = document.querySelector('[data-testid=editor-status]');
-    return el && Number(el.getAttribute('data-answered')) >= n && !document.querySelector('[data-testid=verdict][aria-busy=true]');
+    return (
+      el &&
+      Number(el.getAttribute('data-answered')) >= n &&
+      !document.querySelector('[data-testid=verdict][aria-busy=true]')
+    );
   }, answered);
 }
 
@@ -78,7 +82,9 @@ test('from the 2-socket sample, adding a CXL device turns the verdict to the mod
   assert.match(facts, /memory outside every CMR/);
   // The culprit is highlighted on the map (the TDMR the module refused, the CXL memory).
   await page.waitForSelector('svg[data-testid=editor-map] rect[data-id="dev-cxl0"].highlighted');
-  const highlighted = await page.$$eval('svg[data-testid=editor-map] [data-id].highlighted', (els) => els.map((e) => e.getAttribute('data-id')));
+  const highlighted = await page.$$eval('svg[data-testid=editor-map] [data-id].highlighted', (els) =>
+    els.map((e) => e.getAttribute('data-id')),
+  );
   assert.ok(highlighted.includes('tdmr-3'), `the refused TDMR is highlighted: ${highlighted.join(', ')}`);
   await shot(page, 'editor-cxl-failure');
 
@@ -108,7 +114,9 @@ test('inline validation names the field and keeps the last verdict; fixing it re
   await page.fill('[data-testid=field-sockets]', '4');
   await settled(n + 1);
   assert.equal(await page.$('[data-testid=problem-sockets]'), null);
-  const nodes = await page.$$eval('[data-testid=verdict-pamt] tbody tr:not(.total) td:first-child', (tds) => tds.map((td) => td.textContent));
+  const nodes = await page.$$eval('[data-testid=verdict-pamt] tbody tr:not(.total) td:first-child', (tds) =>
+    tds.map((td) => td.textContent),
+  );
   assert.deepEqual(nodes, ['0', '1', '2', '3'], 'four sockets give nodes 0-3');
   await shot(page, 'editor-4-sockets');
   assert.deepEqual(s.errors, []);
@@ -141,7 +149,10 @@ test('compare: the saved run against the editor host shows no differences; again
   await page.click('[data-testid=sessions] button:has-text("cxl planning")');
   await page.waitForSelector('[data-testid=runs] button');
   await page.click('[data-testid=view-compare]');
-  const runOption = await page.$eval('[data-testid=compare-a]', (sel) => [...(sel as HTMLSelectElement).options].find((o) => o.value.startsWith('run:'))?.value);
+  const runOption = await page.$eval(
+    '[data-testid=compare-a]',
+    (sel) => [...(sel as HTMLSelectElement).options].find((o) => o.value.startsWith('run:'))?.value,
+  );
   assert.ok(runOption, 'recorded runs are offered');
   await page.selectOption('[data-testid=compare-a]', runOption);
   await page.waitForSelector('[data-testid=compare-view] [data-testid=empty-state]:has-text("No differences")');

@@ -25,7 +25,11 @@ after(async () => {
 const PROGRESS = '[data-testid=sweep-progress]';
 
 async function progress(): Promise<{ running: string; done: number; total: number }> {
-  return s.page.$eval(PROGRESS, (el) => ({ running: el.getAttribute('data-running')!, done: Number(el.getAttribute('data-done')), total: Number(el.getAttribute('data-total')) }));
+  return s.page.$eval(PROGRESS, (el) => ({
+    running: el.getAttribute('data-running')!,
+    done: Number(el.getAttribute('data-done')),
+    total: Number(el.getAttribute('data-total')),
+  }));
 }
 
 test('a 100-configuration sweep runs to the end with progress; every cell agrees with the engine', async () => {
@@ -49,16 +53,28 @@ test('a 100-configuration sweep runs to the end with progress; every cell agrees
   const p = await progress();
   assert.deepEqual(p, { running: 'false', done: 100, total: 100 });
   const seen = await page.evaluate(() => (window as unknown as { seenProgress: number[] }).seenProgress);
-  assert.ok(seen.some((d) => d > 0 && d < 100), `an intermediate progress value was shown: ${[...new Set(seen)].join(', ')}`);
+  assert.ok(
+    seen.some((d) => d > 0 && d < 100),
+    `an intermediate progress value was shown: ${[...new Set(seen)].join(', ')}`,
+  );
 
   // The engine, in this process, on the same sweep.
   const { text } = loadHostText(join(SAMPLES_DIR, '2s-server-512g.json'));
-  const doc = parseSweep({ name: 'x', host: JSON.parse(text), axes: [{ axis: 'memory_per_node_gib', range: { from: 32, to: 320, step: 32 } }, { axis: 'cxl_gib', range: { from: 0, to: 288, step: 32 } }] });
+  const doc = parseSweep({
+    name: 'x',
+    host: JSON.parse(text),
+    axes: [
+      { axis: 'memory_per_node_gib', range: { from: 32, to: 320, step: 32 } },
+      { axis: 'cxl_gib', range: { from: 0, to: 288, step: 32 } },
+    ],
+  });
   assert.ok(doc.ok);
   const sweep = resolveSweep(doc.value, doc.value.host!, 'upstream', 'init');
   assert.ok(sweep.ok);
   const rows = runSweepChunk(sweep.value, 0, 100);
-  const cells = await page.$$eval('[data-testid=heat-cell]', (els) => els.map((e) => ({ index: Number(e.getAttribute('data-index')), ok: e.getAttribute('data-ok') })));
+  const cells = await page.$$eval('[data-testid=heat-cell]', (els) =>
+    els.map((e) => ({ index: Number(e.getAttribute('data-index')), ok: e.getAttribute('data-ok') })),
+  );
   assert.equal(cells.length, 100);
   for (const c of cells) assert.equal(c.ok, rows[c.index].ok ? 'true' : 'false', `cell ${c.index}`);
   const okCount = rows.filter((r) => r.ok).length;
@@ -92,7 +108,9 @@ test('a 10,000-configuration sweep can be cancelled midway; the previous result 
 test('the renderer handles input while a 10,000-configuration sweep runs', async () => {
   const { page } = s;
   await page.click('[data-testid=sweep-run]');
-  await page.waitForFunction(() => document.querySelector('[data-testid=sweep-progress]')?.getAttribute('data-running') === 'true');
+  await page.waitForFunction(
+    () => document.querySelector('[data-testid=sweep-progress]')?.getAttribute('data-running') === 'true',
+  );
   // Typing and a click, each handled (the page state changes) while the sweep is still running.
   await page.fill('[data-testid=sweep-name]', '');
   await page.type('[data-testid=sweep-name]', 'typed-while-running');
@@ -100,8 +118,16 @@ test('the renderer handles input while a 10,000-configuration sweep runs', async
   await page.click('[data-testid=only-failures]');
   assert.equal(await page.isChecked('[data-testid=only-failures]'), true);
   const during = await progress();
-  assert.equal(during.running, 'true', `input was handled before the sweep finished (${during.done} of ${during.total})`);
-  await page.waitForFunction(() => document.querySelector('[data-testid=sweep-progress]')?.getAttribute('data-running') === 'false', undefined, { timeout: 120_000 });
+  assert.equal(
+    during.running,
+    'true',
+    `input was handled before the sweep finished (${during.done} of ${during.total})`,
+  );
+  await page.waitForFunction(
+    () => document.querySelector('[data-testid=sweep-progress]')?.getAttribute('data-running') === 'false',
+    undefined,
+    { timeout: 120_000 },
+  );
   assert.deepEqual(await progress(), { running: 'false', done: 10000, total: 10000 });
   assert.match((await page.textContent('[data-testid=sweep-summary]'))!, /^10,000 combinations/);
   await shot(page, 'sweep-10000');

@@ -39,7 +39,11 @@ async function mapState() {
   return s.page.evaluate((sel) => {
     const svg = document.querySelector(sel)!;
     const count = (q: string) => svg.querySelectorAll(`.plot ${q}`).length;
-    return { online: count('rect.mem-block.online'), refused: count('rect.mem-block.refused'), tdmrs: count('rect.tdmr[data-id]') };
+    return {
+      online: count('rect.mem-block.online'),
+      refused: count('rect.mem-block.refused'),
+      tdmrs: count('rect.tdmr[data-id]'),
+    };
   }, MAP);
 }
 
@@ -49,7 +53,9 @@ test('scrubbed to before and after module init, the map shows different block st
   await page.waitForSelector('svg[data-testid=timeline-chart] .event');
   assert.equal(await page.inputValue('[data-testid=timeline-scenario]'), 'cxl-hot-added-after-init');
   // The same scenario in this process: where init is, and that the hot-add is refused after it.
-  const parsed = parseScenario(JSON.parse(readFileSync(join(PROJECT_ROOT, 'resources', 'scenarios', 'cxl-hot-added-after-init.json'), 'utf8')));
+  const parsed = parseScenario(
+    JSON.parse(readFileSync(join(PROJECT_ROOT, 'resources', 'scenarios', 'cxl-hot-added-after-init.json'), 'utf8')),
+  );
   assert.ok(parsed.ok);
   const result = runScenario(parsed.value);
   const init = result.events.findIndex((e) => e.kind === 'init');

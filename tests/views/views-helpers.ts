@@ -6,7 +6,13 @@ import { startServer, type RunningServer } from '../../main/serve/server.js';
 import { ARTIFACTS, RENDERER_DIR, SAMPLES_DIR, requireRendererBuild } from '../app/app-helpers.js';
 
 export const CHROMIUM = '/usr/bin/chromium';
-export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+export const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 
 export interface ViewsSession {
   server: RunningServer;

@@ -38,7 +38,10 @@ export function register(program: Command): void {
     .argument('<file...>', 'artifact files of ONE host (recognised by content)')
     .option('-o, --out <file>', 'write the recorded host here instead of stdout')
     .option('--name <name>', 'host name (default: the hostname in the artifacts)')
-    .option('--session <name>', 'also keep the host in this lab notebook session (created if missing), as a recorded host')
+    .option(
+      '--session <name>',
+      'also keep the host in this lab notebook session (created if missing), as a recorded host',
+    )
     .option('--db <path>', DB_OPTION_HELP)
     .addHelpText(
       'after',
@@ -48,7 +51,10 @@ export function register(program: Command): void {
       if (opts.session !== undefined) checkSessionName(opts.session);
       const { doc, result, warnings, readiness } = await importFiles(files, { name: opts.name });
       if (opts.session !== undefined) {
-        if (!result.host) throw new InputError(`${files.join(', ')}: ${result.noHostReason}; there is no host to keep in session '${opts.session}'`);
+        if (!result.host)
+          throw new InputError(
+            `${files.join(', ')}: ${result.noHostReason}; there is no host to keep in session '${opts.session}'`,
+          );
         const store = openStoreForCli(opts.db);
         try {
           const session = store.ensureSession(opts.session);

@@ -29,7 +29,7 @@ export function kernelOption(): Option {
 export function register(program: Command): void {
   program
     .command('plan')
-    .description('Run the kernel\'s TDMR, PAMT and reserved-area construction for one or more host files')
+    .description("Run the kernel's TDMR, PAMT and reserved-area construction for one or more host files")
     .argument('<host...>', 'host JSON files (canonical host format, or golden case files)')
     .addOption(kernelOption())
     .option('--json', 'print the golden RESULT document, one per line, in order')
@@ -50,14 +50,20 @@ export function register(program: Command): void {
           const plan = planTdmrs(host, opts.kernel);
           failed ||= !plan.ok;
           if (store) {
-            const { run } = recordRun(store, opts.session!, { kind: 'plan', host, variant: opts.kernel, plan, provenance: { file, command: 'plan' } });
+            const { run } = recordRun(store, opts.session!, {
+              kind: 'plan',
+              host,
+              variant: opts.kernel,
+              plan,
+              provenance: { file, command: 'plan' },
+            });
             process.stderr.write(`tdx-lab: recorded run #${run.id} in session '${opts.session}' (${store.path})\n`);
           }
           if (opts.json) process.stdout.write(JSON.stringify(planToResultJson(plan)) + '\n');
           else {
-          const init = plan.ok ? initTdx(host, opts.kernel, { includePlan: false }) : undefined;
-          process.stdout.write(renderPlanText(file, host, plan, summarizePlan(host, plan), init) + '\n');
-        }
+            const init = plan.ok ? initTdx(host, opts.kernel, { includePlan: false }) : undefined;
+            process.stdout.write(renderPlanText(file, host, plan, summarizePlan(host, plan), init) + '\n');
+          }
         }
       } finally {
         store?.close();

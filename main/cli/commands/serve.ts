@@ -5,16 +5,22 @@ import { resolveDbPath } from '../../store/paths.js';
 
 function parsePort(v: string): number {
   const n = Number(v);
-  if (!/^\d+$/.test(v) || n > 65535) throw new InputError(`--port: ${JSON.stringify(v)} is not a port number (0-65535)`);
+  if (!/^\d+$/.test(v) || n > 65535)
+    throw new InputError(`--port: ${JSON.stringify(v)} is not a port number (0-65535)`);
   return n;
 }
 
 export function register(program: Command): void {
   program
     .command('serve')
-    .description('Serve the desktop app in your browser at http://127.0.0.1 (loopback only; the printed URL carries the access token)')
+    .description(
+      'Serve the desktop app in your browser at http://127.0.0.1 (loopback only; the printed URL carries the access token)',
+    )
     .option('-p, --port <n>', 'port to listen on (default: a free one)', parsePort)
-    .option('--db <path>', 'the lab notebook (SQLite) whose sessions the app browses (default: TDX_LAB_DB, else the per-user notebook)')
+    .option(
+      '--db <path>',
+      'the lab notebook (SQLite) whose sessions the app browses (default: TDX_LAB_DB, else the per-user notebook)',
+    )
     .action(async (opts: { port?: number; db?: string }) => {
       const db = resolveDbPath(opts.db);
       let s;
@@ -27,7 +33,9 @@ export function register(program: Command): void {
         if (code === 'EADDRINUSE') throw new InputError(`--port ${opts.port}: already in use`);
         throw e;
       }
-      process.stdout.write(`TDX Platform Lab is serving on ${s.url}\nOpen that URL (it carries the access token). Press Ctrl+C to stop.\n`);
+      process.stdout.write(
+        `TDX Platform Lab is serving on ${s.url}\nOpen that URL (it carries the access token). Press Ctrl+C to stop.\n`,
+      );
       await new Promise<void>((resolve) => {
         const stop = () => {
           void s.close().then(resolve);

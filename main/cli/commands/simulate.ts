@@ -54,7 +54,10 @@ export function register(program: Command): void {
     )
     .argument('<scenario>', 'scenario JSON file (see docs/scenarios.md)')
     .option('--json', 'print the ScenarioResult JSON document')
-    .option('--session <name>', 'record the run and its event timeline in this lab notebook session (created if missing)')
+    .option(
+      '--session <name>',
+      'record the run and its event timeline in this lab notebook session (created if missing)',
+    )
     .option('--db <path>', DB_OPTION_HELP)
     .addHelpText(
       'after',
@@ -72,7 +75,13 @@ export function register(program: Command): void {
 }
 
 /** Stores the run with one event per step, block change, SEAMCALL and log line (main/store/timeline-events.ts). */
-function recordSimulation(file: string, scenario: Scenario, result: ScenarioResult, session: string, db: string | undefined): void {
+function recordSimulation(
+  file: string,
+  scenario: Scenario,
+  result: ScenarioResult,
+  session: string,
+  db: string | undefined,
+): void {
   const store = openStoreForCli(db);
   try {
     const steps = result.events.map((e) => {

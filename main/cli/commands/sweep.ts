@@ -171,7 +171,13 @@ export function register(program: Command): void {
 }
 
 /** Stores the finished sweep (definition and every row) as one run. */
-function recordSweep(file: string, sweep: Sweep, rows: readonly SweepRow[], session: string, db: string | undefined): void {
+function recordSweep(
+  file: string,
+  sweep: Sweep,
+  rows: readonly SweepRow[],
+  session: string,
+  db: string | undefined,
+): void {
   const store = openStoreForCli(db);
   try {
     const failed = rows.filter((r) => !r.ok).length;
@@ -181,7 +187,10 @@ function recordSweep(file: string, sweep: Sweep, rows: readonly SweepRow[], sess
       variant: sweep.kernel,
       status: failed > 0 ? 'failed' : 'ok',
       label: sweep.name,
-      payload: { sweep: { name: sweep.name, axes: sweep.axes, kernel: sweep.kernel, mode: sweep.mode, total: sweep.total }, rows },
+      payload: {
+        sweep: { name: sweep.name, axes: sweep.axes, kernel: sweep.kernel, mode: sweep.mode, total: sweep.total },
+        rows,
+      },
       summary: { combinations: rows.length, failed },
       provenance: { file, command: 'sweep' },
     });

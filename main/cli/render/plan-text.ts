@@ -18,7 +18,9 @@ export function renderPlanText(file: string, host: Host, plan: Plan, s: PlanSumm
   const out: string[] = [];
   out.push(`${host.name}  (${file})`);
   if (host.description) out.push(`  ${host.description}`);
-  out.push(`  kernel variant: ${plan.variant}    verdict: ${plan.ok ? 'TDMRs, PAMTs and reserved areas built' : `FAILED at ${plan.ok ? '' : plan.stage} (${plan.ok ? '' : plan.errno})`}`);
+  out.push(
+    `  kernel variant: ${plan.variant}    verdict: ${plan.ok ? 'TDMRs, PAMTs and reserved areas built' : `FAILED at ${plan.ok ? '' : plan.stage} (${plan.ok ? '' : plan.errno})`}`,
+  );
   if (s.failure) out.push(`  ${s.failure}`);
   if (init && plan.ok) out.push(`  TDX module (emulated): ${moduleVerdict(init)}`);
   out.push('');
@@ -60,7 +62,12 @@ export function renderPlanText(file: string, host: Host, plan: Plan, s: PlanSumm
     out.push(
       table(
         ['node', 'TDX memory', 'PAMT KiB', 'PAMT %'],
-        s.nodes.map((n) => [String(n.nid), humanSize(n.tdxBytes), String(n.pamtBytes / 1024), n.pamtPercent.toFixed(3) + '%']),
+        s.nodes.map((n) => [
+          String(n.nid),
+          humanSize(n.tdxBytes),
+          String(n.pamtBytes / 1024),
+          n.pamtPercent.toFixed(3) + '%',
+        ]),
         [true, true, true, true],
       ),
     );
@@ -78,7 +85,9 @@ export function renderPlanText(file: string, host: Host, plan: Plan, s: PlanSumm
 
 function moduleVerdict(init: InitResult): string {
   if (init.ok) return 'initialized';
-  const status = init.status ? `: ${init.statusName ?? ''} ${init.status}${init.statusDetail ? ` (${init.statusDetail})` : ''}` : '';
+  const status = init.status
+    ? `: ${init.statusName ?? ''} ${init.status}${init.statusDetail ? ` (${init.statusDetail})` : ''}`
+    : '';
   return `initialization FAILS at ${init.stage} (${init.errno})${status}; see tdx-lab simulate for the SEAMCALLs`;
 }
 

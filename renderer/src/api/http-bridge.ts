@@ -53,7 +53,11 @@ export function createHttpBridge(token: string | null): TdxLabApi {
 
   async function call(method: ApiMethod, args: unknown): Promise<unknown> {
     validateCall(method, args); // fail fast with the same message the server would give
-    if (!token) throw new ApiError('bad-arguments', 'no access token: open the URL that `tdx-lab serve` printed (it ends in #token=…)');
+    if (!token)
+      throw new ApiError(
+        'bad-arguments',
+        'no access token: open the URL that `tdx-lab serve` printed (it ends in #token=…)',
+      );
     let res: Response;
     try {
       res = await fetch(`.${HTTP_API_PREFIX}${method}`, {

@@ -4,7 +4,14 @@
  * reads; actions go through the API bridge only.
  */
 import type { KernelVariant } from '../../../engine/host/types.js';
-import type { PlanHostResult, ProgressEvent, RunInfo, SampleInfo, SessionInfo, TdxLabApi } from '../../../main/common/api-contract.js';
+import type {
+  PlanHostResult,
+  ProgressEvent,
+  RunInfo,
+  SampleInfo,
+  SessionInfo,
+  TdxLabApi,
+} from '../../../main/common/api-contract.js';
 import { buildMapModel, type MapModel, type MapShape } from '../../../renderer/map/index.js';
 
 export interface OpenDocument {
@@ -26,7 +33,10 @@ export function modelFor(r: PlanHostResult): MapModel {
     const t = model.tracks.find((tr) => tr.id === 'tdmr')?.shapes.find((s) => s.id === id);
     if (t) {
       t.classes = [...t.classes, 'failed'];
-      t.details = { ...t.details, failed: `${r.init.statusName ?? 'SEAMCALL failed'} (TDH.SYS.CONFIG, ${r.init.errno})` };
+      t.details = {
+        ...t.details,
+        failed: `${r.init.statusName ?? 'SEAMCALL failed'} (TDH.SYS.CONFIG, ${r.init.errno})`,
+      };
       model.failedTdmr = r.moduleFailedTdmr;
     }
   }
@@ -96,7 +106,9 @@ export class LabState {
     this.notice = null;
     try {
       const r = await this.api.importArtifacts({ files });
-      this.notice = r.assumptions.length ? `Imported ${r.hostName} from ${files.map((f) => f.name).join(', ')}. Assumed: ${r.assumptions.join(' ')}` : null;
+      this.notice = r.assumptions.length
+        ? `Imported ${r.hostName} from ${files.map((f) => f.name).join(', ')}. Assumed: ${r.assumptions.join(' ')}`
+        : null;
       await this.openText(`${r.hostName} (imported)`, r.hostJson);
     } catch (e) {
       this.error = { title: `Could not import ${files.map((f) => f.name).join(', ')}`, message: message(e) };
@@ -133,7 +145,10 @@ export class LabState {
       if (seq !== this.#seq) return;
       // Input errors already start with the file name; say it once.
       const m = message(e);
-      this.error = { title: `Could not open ${doc.name}`, message: m.startsWith(`${doc.name}: `) ? m.slice(doc.name.length + 2) : m };
+      this.error = {
+        title: `Could not open ${doc.name}`,
+        message: m.startsWith(`${doc.name}: `) ? m.slice(doc.name.length + 2) : m,
+      };
     } finally {
       if (seq === this.#seq) {
         this.busy = false;

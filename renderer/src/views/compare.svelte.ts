@@ -12,7 +12,16 @@ import { message, modelFor } from '../lib/lab.svelte.js';
 import { shapesFor } from './highlight.js';
 import { TRACK_LABELS, type TrackId } from '../../../renderer/map/index.js';
 
-const TRACK_ORDER: readonly TrackId[] = ['numa', 'memblock', 'tdx-memory', 'cmr', 'tdmr', 'pamt', 'mem-block', 'device'];
+const TRACK_ORDER: readonly TrackId[] = [
+  'numa',
+  'memblock',
+  'tdx-memory',
+  'cmr',
+  'tdmr',
+  'pamt',
+  'mem-block',
+  'device',
+];
 import type { EditorState } from './editor.svelte.js';
 
 export type Side = 'a' | 'b';
@@ -25,8 +34,12 @@ export class CompareState {
   error = $state<string | null>(null);
   domain = $state<[number, number] | null>(null);
   verdicts = $derived({
-    a: this.result.a ? verdictFor({ host: this.result.a.host, plan: this.result.a.plan, init: this.result.a.init }) : null,
-    b: this.result.b ? verdictFor({ host: this.result.b.host, plan: this.result.b.plan, init: this.result.b.init }) : null,
+    a: this.result.a
+      ? verdictFor({ host: this.result.a.host, plan: this.result.a.plan, init: this.result.a.init })
+      : null,
+    b: this.result.b
+      ? verdictFor({ host: this.result.b.host, plan: this.result.b.plan, init: this.result.b.init })
+      : null,
   });
   /** Both models span the same address space (the larger top), so one domain fits both maps and their tracks line up. */
   models = $derived.by(() => {
@@ -35,8 +48,11 @@ export class CompareState {
     if (a && b) {
       a.top = b.top = Math.max(a.top, b.top);
       // Same tracks on both (an empty one where a side has none), so the rows line up too.
-      const order = [...new Set([...a.tracks, ...b.tracks].map((t) => t.id))].sort((x, y) => TRACK_ORDER.indexOf(x) - TRACK_ORDER.indexOf(y));
-      for (const m of [a, b]) m.tracks = order.map((id) => m.tracks.find((t) => t.id === id) ?? { id, label: TRACK_LABELS[id], shapes: [] });
+      const order = [...new Set([...a.tracks, ...b.tracks].map((t) => t.id))].sort(
+        (x, y) => TRACK_ORDER.indexOf(x) - TRACK_ORDER.indexOf(y),
+      );
+      for (const m of [a, b])
+        m.tracks = order.map((id) => m.tracks.find((t) => t.id === id) ?? { id, label: TRACK_LABELS[id], shapes: [] });
     }
     return { a, b };
   });
@@ -52,8 +68,18 @@ export class CompareState {
       .filter((r) => r.start !== undefined && r.end !== undefined && TRACK[r.section])
       .map((r) => ({ kind: r.kind, start: r.start!, end: r.end!, track: TRACK[r.section] }));
     return {
-      a: this.models.a ? shapesFor(this.models.a, ranged.filter((r) => r.kind !== 'added')) : [],
-      b: this.models.b ? shapesFor(this.models.b, ranged.filter((r) => r.kind !== 'removed')) : [],
+      a: this.models.a
+        ? shapesFor(
+            this.models.a,
+            ranged.filter((r) => r.kind !== 'added'),
+          )
+        : [],
+      b: this.models.b
+        ? shapesFor(
+            this.models.b,
+            ranged.filter((r) => r.kind !== 'removed'),
+          )
+        : [],
     };
   });
   #seq = 0;

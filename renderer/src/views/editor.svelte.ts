@@ -7,7 +7,13 @@
  */
 import type { KernelVariant } from '../../../engine/host/types.js';
 import type { PlanHostResult, TdxLabApi } from '../../../main/common/api-contract.js';
-import { buildHost, checkHostSpec, defaultHostSpec, type HostSpec, type PlannedDevice } from '../../../engine/planning/host-builder.js';
+import {
+  buildHost,
+  checkHostSpec,
+  defaultHostSpec,
+  type HostSpec,
+  type PlannedDevice,
+} from '../../../engine/planning/host-builder.js';
 import { specFromHost } from '../../../engine/planning/spec-from-host.js';
 import { canRedo, canUndo, commit, redo, startHistory, undo, type UndoHistory } from '../../../engine/planning/undo.js';
 import { verdictFor } from '../../../engine/planning/verdict.js';
@@ -40,9 +46,15 @@ export class EditorState {
   problems = $derived(new Map(checkHostSpec(this.history.present.spec)));
   canUndo = $derived(canUndo(this.history));
   canRedo = $derived(canRedo(this.history));
-  verdict = $derived(this.result ? verdictFor({ host: this.result.host, plan: this.result.plan, init: this.result.init }) : null);
+  verdict = $derived(
+    this.result ? verdictFor({ host: this.result.host, plan: this.result.plan, init: this.result.init }) : null,
+  );
   model = $derived(this.result ? modelFor(this.result) : null);
-  highlight = $derived(this.model && this.verdict && !this.verdict.ok ? shapesFor(this.model, this.verdict.culprits, this.verdict.failedTdmr) : []);
+  highlight = $derived(
+    this.model && this.verdict && !this.verdict.ok
+      ? shapesFor(this.model, this.verdict.culprits, this.verdict.failedTdmr)
+      : [],
+  );
   /** The field last edited: consecutive keystrokes in one field make one undo step. */
   #lastField: string | null = null;
   #seq = 0;

@@ -19,7 +19,8 @@ export function shapesFor(model: MapModel, ranges: readonly HighlightRange[], td
       if (s) ids.push(s.id);
     }
     if (!RANGE_TRACKS.includes(t.id)) continue;
-    for (const s of t.shapes) if (ranges.some((r) => (!r.track || r.track === t.id) && s.start < r.end && r.start < s.end)) ids.push(s.id);
+    for (const s of t.shapes)
+      if (ranges.some((r) => (!r.track || r.track === t.id) && s.start < r.end && r.start < s.end)) ids.push(s.id);
   }
   return ids;
 }

@@ -27,12 +27,26 @@ export interface SweepPreset {
   axes: AxisDraft[];
 }
 
-const range = (axis: AxisName, from: number, to: number, step: number): AxisDraft => ({ axis, kind: 'range', from, to, step, values: '' });
+const range = (axis: AxisName, from: number, to: number, step: number): AxisDraft => ({
+  axis,
+  kind: 'range',
+  from,
+  to,
+  step,
+  values: '',
+});
 const list = (axis: AxisName, values: string): AxisDraft => ({ axis, kind: 'list', from: 0, to: 0, step: 1, values });
 
 export const PRESETS: SweepPreset[] = [
   { label: 'Memory × CXL (100)', axes: [range('memory_per_node_gib', 32, 320, 32), range('cxl_gib', 0, 288, 32)] },
-  { label: 'CXL zone × kernel × CXL size (16)', axes: [list('cxl_zone', 'movable, normal'), list('kernel', 'upstream, cmr-holes'), list('cxl_gib', '0, 64, 256, 1024')] },
+  {
+    label: 'CXL zone × kernel × CXL size (16)',
+    axes: [
+      list('cxl_zone', 'movable, normal'),
+      list('kernel', 'upstream, cmr-holes'),
+      list('cxl_gib', '0, 64, 256, 1024'),
+    ],
+  },
   { label: 'Nodes × max TDMRs (64)', axes: [range('nodes', 1, 8, 1), range('max_tdmrs', 1, 8, 1)] },
   { label: 'Memory × CXL (10,000)', axes: [range('memory_per_node_gib', 16, 1600, 16), range('cxl_gib', 0, 1584, 16)] },
 ];
@@ -80,7 +94,10 @@ export class SweepState {
 
   /** Problems with the axes (JSON path + message), checked against a base host by the engine's own parser. */
   check(hostJson: string | null): { path: string; message: string }[] {
-    if (!hostJson) return [{ path: '$.host', message: 'the base host has problems (fix them in the host editor) or is not loaded yet' }];
+    if (!hostJson)
+      return [
+        { path: '$.host', message: 'the base host has problems (fix them in the host editor) or is not loaded yet' },
+      ];
     const doc = parseSweep(this.document(hostJson));
     if (!doc.ok) return doc.problems;
     const r = resolveSweep(doc.value, doc.value.host!, this.kernel, this.mode);
@@ -92,7 +109,10 @@ export class SweepState {
     let n = 1;
     for (const a of this.axes) {
       const j = axisJson(a);
-      n *= a.kind === 'range' ? Math.max(0, Math.floor((a.to - a.from) / Math.max(1, a.step)) + 1) : (j.values as unknown[]).length;
+      n *=
+        a.kind === 'range'
+          ? Math.max(0, Math.floor((a.to - a.from) / Math.max(1, a.step)) + 1)
+          : (j.values as unknown[]).length;
     }
     return n;
   }
@@ -118,8 +138,14 @@ export class SweepState {
     this.done = 0;
     this.total = resolved.value.total;
     try {
-      const r = await this.api.runSweep({ requestId: id, sweepJson: JSON.stringify(doc), kernel: this.kernel, mode: this.mode });
-      if (r.cancelled) this.cancelled = `Cancelled after ${r.done.toLocaleString('en-US')} of ${r.total.toLocaleString('en-US')} combinations; the previous result is kept.`;
+      const r = await this.api.runSweep({
+        requestId: id,
+        sweepJson: JSON.stringify(doc),
+        kernel: this.kernel,
+        mode: this.mode,
+      });
+      if (r.cancelled)
+        this.cancelled = `Cancelled after ${r.done.toLocaleString('en-US')} of ${r.total.toLocaleString('en-US')} combinations; the previous result is kept.`;
       else {
         this.result = r;
         this.sweep = resolved.value;

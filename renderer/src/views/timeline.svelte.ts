@@ -30,7 +30,9 @@ export class TimelineState {
   frame = $derived(this.run ? frameAt(this.run.result, this.step) : null);
   initAt = $derived(this.run ? initStep(this.run.result) : -1);
   /** TDMRs as configured at init: planned on the memblock the kernel saw then. */
-  initPlan = $derived(this.scenario && this.run ? planTdmrs(hostAtInit(this.scenario, this.run.result), this.scenario.kernel) : null);
+  initPlan = $derived(
+    this.scenario && this.run ? planTdmrs(hostAtInit(this.scenario, this.run.result), this.scenario.kernel) : null,
+  );
   model = $derived.by(() => {
     if (!this.scenario || !this.run || !this.frame) return null;
     const host = hostAt(this.scenario, this.run.result, this.step);
