@@ -2,7 +2,8 @@
 // The import rules enforce where code may run (VS Code's runtime split):
 //   engine/        pure: no Node, no Electron, nothing from main/ or renderer/;
 //   main/common/   browser-safe: no Node, no Electron (the renderer bundles it);
-//   renderer/      the browser and the typed contract: from main/ only main/common;
+//   renderer/      the browser and the typed contract: from main/ only main/common, and never the
+//                  emulator itself (it runs in the Node side's worker pool, not on the UI thread);
 //   electron       only main/electron-main and main/electron-preload import it.
 // Each `files` block below owns no-restricted-imports for its files alone: a later block
 // that matched the same files would replace the rule, so the blocks never overlap.
@@ -52,6 +53,15 @@ const onlyMainCommon = {
   regex: '(^|/)main/(?!common/)',
   message: 'renderer/ sees main/ only through the typed contract in main/common/.',
 };
+// The UI thread never runs the emulator: analyses come from the Node side's worker pool through
+// the contract. Types from these modules are fine (allowTypeImports); their code is not.
+const noEmulatorOnUiThread = {
+  regex:
+    '(^|/)engine/(kernel/construct|flow/|scenario/run|outcome/(analyze|emulate|trials|findings/)|module/module|hotplug/memory|sweep/chunk|import/)',
+  allowTypeImports: true,
+  message:
+    'The renderer must not run the emulator on the UI thread: ask the API (main/common contract) for an Outcome.',
+};
 const noElectron = { name: 'electron', message: 'Only main/electron-main and main/electron-preload import electron.' };
 
 export default tseslint.config(
@@ -99,7 +109,7 @@ export default tseslint.config(
   },
   {
     files: ['renderer/**/*.ts', 'renderer/**/*.svelte'],
-    rules: { 'no-restricted-imports': ['error', { patterns: [noNode, onlyMainCommon] }] },
+    rules: { 'no-restricted-imports': ['error', { patterns: [noNode, onlyMainCommon, noEmulatorOnUiThread] }] },
   },
   {
     files: ['main/**/*.ts'],

@@ -11,6 +11,7 @@ import type { SysState } from '../module/module.js';
 import { decodeStatus } from '../module/statuses.js';
 import { KernelTdx, errnoNumber, type InitStage, type KernelModuleStatus, type KernelOptions } from './kernel-tdx.js';
 import type { SeamcallRecord } from './seamcall.js';
+import type { Plan } from '../kernel/construct.js';
 
 export interface InitOptions {
   moduleLoaded?: boolean;
@@ -36,6 +37,8 @@ export interface InitResult {
   seamcalls: SeamcallRecord[];
   /** Every line the kernel printed, in order. */
   log: string[];
+  /** The lines of `log` printed at error or warning level (pr_err, pr_warn). */
+  errorLines: string[];
   pamtKb: number | null;
   tdmrCount: number | null;
   memlist: { start: string; end: string; nid: number }[];
@@ -44,6 +47,18 @@ export interface InitResult {
 
 /** Runs the whole kernel + module flow for one host and kernel variant. */
 export function initTdx(host: Host, variant: KernelVariant = 'upstream', options: InitOptions = {}): InitResult {
+  return initTdxWithPlan(host, variant, options).result;
+}
+
+/**
+ * initTdx, also handing back the kernel's own TDMR plan (null when init
+ * stopped before the kernel built TDMRs), so an analysis plans a host once.
+ */
+export function initTdxWithPlan(
+  host: Host,
+  variant: KernelVariant = 'upstream',
+  options: InitOptions = {},
+): { result: InitResult; plan: Plan | null } {
   const k = new KernelTdx(host, variant, {
     moduleLoaded: options.moduleLoaded,
     faults: options.faults,
@@ -55,6 +70,7 @@ export function initTdx(host: Host, variant: KernelVariant = 'upstream', options
   let errno: string | null = boot.platformEnabled ? null : '-ENODEV';
   let status: bigint | undefined;
   let plan: ResultJson | null = null;
+  let rawPlan: Plan | null = null;
   let tdmrCount: number | null = null;
   if (boot.platformEnabled) {
     const cpus = k.cpuEnableAll();
@@ -69,13 +85,14 @@ export function initTdx(host: Host, variant: KernelVariant = 'upstream', options
       errno = r.errno;
       status = r.status;
       if (r.plan) {
+        rawPlan = r.plan;
         if (options.includePlan !== false) plan = planToResultJson(r.plan);
         tdmrCount = r.plan.tdmrs.length;
       }
     }
   }
   const d = status !== undefined ? decodeStatus(status) : undefined;
-  return {
+  const result: InitResult = {
     ok: errno === null,
     stage,
     errno,
@@ -87,9 +104,11 @@ export function initTdx(host: Host, variant: KernelVariant = 'upstream', options
     moduleState: k.module.state,
     seamcalls: k.seamcalls.records,
     log: k.log.map((l) => l.text),
+    errorLines: k.log.filter((l) => l.level === 'err' || l.level === 'warn').map((l) => l.text),
     pamtKb: k.status === 'INITIALIZED' ? k.pamtKb : null,
     tdmrCount,
     memlist: k.memlist.map((m) => ({ start: hex(m.start), end: hex(m.end), nid: m.nid })),
     plan,
   };
+  return { result, plan: rawPlan };
 }

@@ -38,6 +38,19 @@ export class MemoryBlocks {
     } else this.state.delete(index);
   }
 
+  /** Every present block as runs of consecutive blocks in one state, in address order. */
+  runs(): { first: number; last: number; state: BlockState }[] {
+    const keys = [...this.state.keys()].sort((a, b) => a - b);
+    const out: { first: number; last: number; state: BlockState }[] = [];
+    for (const k of keys) {
+      const st = this.state.get(k)!;
+      const prev = out[out.length - 1];
+      if (prev && prev.last === k - 1 && prev.state === st) prev.last = k;
+      else out.push({ first: k, last: k, state: st });
+    }
+    return out;
+  }
+
   stats(): { total: number; online: number; offline: number; refused: number } {
     return { total: this.state.size, ...this.counts };
   }

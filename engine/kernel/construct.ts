@@ -56,8 +56,18 @@ export const ERRNO_VALUES: Record<PlanErrno | '-EIO' | '-EINVAL' | '-ENODEV' | '
   '-EACCES': -13,
 };
 
+let planCalls = 0;
+/**
+ * How many times planTdmrs has run in this thread: lets tests check that an
+ * analysis plans each host once (a diagnostic counter, not state the result depends on).
+ */
+export function planTdmrsCalls(): number {
+  return planCalls;
+}
+
 /** Runs the kernel's TDMR/PAMT/reserved-area steps for a host. Pure and deterministic. */
 export function planTdmrs(host: Host, variant: KernelVariant = 'upstream'): Plan {
+  planCalls++;
   const log: KernelLog = [];
   const memlist = buildTdxMemlist(host.memblock);
   const limits = host.module;

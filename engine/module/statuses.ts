@@ -93,29 +93,65 @@ export interface DecodedStatus {
   detail?: string;
 }
 
-const CONFIG_DETAIL: Partial<Record<StatusName, (b: number[]) => string>> = {
-  TDX_INVALID_TDMR: (b) => `TDMR ${b[0]}`,
-  TDX_NON_ORDERED_TDMR: (b) => `TDMR ${b[0]}`,
-  TDX_TDMR_OUTSIDE_CMRS: (b) => `TDMR ${b[0]}`,
-  TDX_INVALID_PAMT: (b) => `TDMR ${b[0]}, PAMT ${PT_NAMES[b[1]] ?? b[1]}`,
-  TDX_PAMT_OUTSIDE_CMRS: (b) => `TDMR ${b[0]}, PAMT ${PT_NAMES[b[1]] ?? b[1]}`,
-  TDX_PAMT_OVERLAP: (b) => `TDMR ${b[0]}, PAMT ${PT_NAMES[b[1]] ?? b[1]}, other TDMR ${b[2]}`,
-  TDX_INVALID_RESERVED_IN_TDMR: (b) => `TDMR ${b[0]}, reserved area ${b[1]}`,
-  TDX_NON_ORDERED_RESERVED_IN_TDMR: (b) => `TDMR ${b[0]}, reserved area ${b[1]}`,
-  TDX_CMR_LIST_INVALID: (b) => `CMR ${b[0]}`,
+/**
+ * The detail operands of a status, from its bits (never from display text):
+ * api_error_with_multiple_info packs TDMR index, page size, other index or
+ * reserved-area index into bytes 0-3; api_error_with_operand_id puts a
+ * register operand id in the low bits.
+ */
+export interface StatusFields {
+  tdmr?: number;
+  /** '4K', '2M' or '1G' (a number the module never encodes is kept as it is). */
+  pageSize?: string;
+  otherTdmr?: number;
+  reservedArea?: number;
+  cmr?: number;
+  operand?: string;
+}
+
+type FieldLayout = (b: number[]) => StatusFields;
+const pageSize = (b: number): string => PT_NAMES[b] ?? String(b);
+const CONFIG_FIELDS: Partial<Record<StatusName, FieldLayout>> = {
+  TDX_INVALID_TDMR: (b) => ({ tdmr: b[0] }),
+  TDX_NON_ORDERED_TDMR: (b) => ({ tdmr: b[0] }),
+  TDX_TDMR_OUTSIDE_CMRS: (b) => ({ tdmr: b[0] }),
+  TDX_INVALID_PAMT: (b) => ({ tdmr: b[0], pageSize: pageSize(b[1]) }),
+  TDX_PAMT_OUTSIDE_CMRS: (b) => ({ tdmr: b[0], pageSize: pageSize(b[1]) }),
+  TDX_PAMT_OVERLAP: (b) => ({ tdmr: b[0], pageSize: pageSize(b[1]), otherTdmr: b[2] }),
+  TDX_INVALID_RESERVED_IN_TDMR: (b) => ({ tdmr: b[0], reservedArea: b[1] }),
+  TDX_NON_ORDERED_RESERVED_IN_TDMR: (b) => ({ tdmr: b[0], reservedArea: b[1] }),
+  TDX_CMR_LIST_INVALID: (b) => ({ cmr: b[0] }),
 };
 const OPERAND_NAMES: Record<number, string> = { 0: 'RAX', 1: 'RCX', 2: 'RDX', 8: 'R8' };
+
+/** The detail operands of a status; {} when it carries none. */
+export function statusFields(status: bigint): StatusFields {
+  const name = statusName(status);
+  if (!name || SW_ERRORS.includes(name)) return {};
+  const low = Number(status & 0xffffffffn);
+  if (low === 0) return {};
+  const bytes = [low & 0xff, (low >> 8) & 0xff, (low >> 16) & 0xff, (low >>> 24) & 0xff];
+  const f = CONFIG_FIELDS[name];
+  return f ? f(bytes) : { operand: OPERAND_NAMES[low] ?? String(low) };
+}
+
+function detailText(f: StatusFields): string | undefined {
+  const parts: string[] = [];
+  if (f.cmr !== undefined) parts.push(`CMR ${f.cmr}`);
+  if (f.tdmr !== undefined) parts.push(`TDMR ${f.tdmr}`);
+  if (f.pageSize !== undefined) parts.push(`PAMT ${f.pageSize}`);
+  if (f.otherTdmr !== undefined) parts.push(`other TDMR ${f.otherTdmr}`);
+  if (f.reservedArea !== undefined) parts.push(`reserved area ${f.reservedArea}`);
+  if (f.operand !== undefined) parts.push(`operand ${f.operand}`);
+  return parts.length ? parts.join(', ') : undefined;
+}
 
 /** Name and decoded detail bits, for every place a user sees a status. */
 export function decodeStatus(status: bigint): DecodedStatus {
   const name = statusName(status);
   const out: DecodedStatus = { hex: hex64(status), name: name ?? 'unknown status' };
-  if (!name || SW_ERRORS.includes(name)) return out;
-  const low = Number(status & 0xffffffffn);
-  if (low === 0) return out;
-  const bytes = [low & 0xff, (low >> 8) & 0xff, (low >> 16) & 0xff, (low >>> 24) & 0xff];
-  const f = CONFIG_DETAIL[name];
-  out.detail = f ? f(bytes) : `operand ${OPERAND_NAMES[low] ?? low}`;
+  const detail = detailText(statusFields(status));
+  if (detail) out.detail = detail;
   return out;
 }
 

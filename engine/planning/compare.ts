@@ -6,7 +6,7 @@
  */
 import type { Host } from '../host/types.js';
 import { hex, humanSize } from '../format/hex.js';
-import type { Verdict } from './verdict.js';
+import type { Outcome } from '../outcome/types.js';
 
 export type DiffKind = 'added' | 'removed' | 'changed';
 export type DiffSection = 'memblock' | 'device' | 'cmr' | 'reserved' | 'module' | 'platform' | 'verdict';
@@ -122,15 +122,19 @@ export function diffHosts(a: Host, b: Host): DiffRow[] {
   ];
 }
 
-/** Differences in outcome: initializes or not, stage, status, TDMR count, PAMT. */
-export function diffVerdicts(a: Verdict, b: Verdict): DiffRow[] {
-  const pick = (v: Verdict) => ({
-    initializes: v.ok ? 'yes' : 'no',
-    stage: v.stage ?? '',
-    status: v.statusName ? `${v.statusName}${v.statusDetail ? ` (${v.statusDetail})` : ''}` : '',
-    errno: v.errno ?? '',
-    tdmrs: `${v.tdmrCount} of ${v.maxTdmrs}`,
-    'PAMT KiB': String(v.pamtKb),
+/** Differences in outcome: initializes or not, stage, status, TDMR count, PAMT, findings. */
+export function diffOutcomes(a: Outcome, b: Outcome): DiffRow[] {
+  const pick = (o: Outcome) => ({
+    initializes: o.verdict.ok ? 'yes' : 'no',
+    level: o.verdict.level,
+    stage: o.verdict.stage ?? '',
+    status: o.verdict.statusName
+      ? `${o.verdict.statusName}${o.verdict.statusDetail ? ` (${o.verdict.statusDetail})` : ''}`
+      : '',
+    errno: o.verdict.errno ?? '',
+    tdmrs: `${o.plan?.tdmrs.length ?? 0} of ${o.host.module.max_tdmrs}`,
+    'PAMT KiB': String(o.pamt.kb),
+    findings: o.findings.map((f) => f.id).join(', '),
   });
   const x = pick(a);
   const y = pick(b);

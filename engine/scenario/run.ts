@@ -14,7 +14,7 @@ import type { EventRange, Scenario, ScenarioEvent } from './types.js';
 import type { Plan } from '../kernel/construct.js';
 import { pamtTotal } from '../kernel/pamt.js';
 import { nodeOfAddress } from '../format/plan-summary.js';
-import type { Host } from '../host/types.js';
+import type { Host, MemblockRegion } from '../host/types.js';
 
 export interface BlockChangeJson {
   start: string;
@@ -85,6 +85,10 @@ export interface EventResult {
   statusDetail?: string;
   /** The TDMR a TDH.SYS.CONFIG status names (detail byte 0), as the kernel built it. */
   failedTdmr?: FailedTdmrJson;
+  /** init: where tdx_enable stopped when it failed (boot, cpu-enable, metadata, features, tdmrs, pamt, reserved, config, …). */
+  stage?: string;
+  /** The lines of `log` the kernel printed at error or warning level. */
+  errorLines?: string[];
   moduleState: SysState;
   kernelStatus: KernelModuleStatus;
   seamcalls: SeamcallRecord[];
@@ -129,7 +133,17 @@ function blocksJson(o: HotplugOutcome): BlockChangeJson[] {
   }));
 }
 
-export function runScenario(s: Scenario): ScenarioResult {
+/**
+ * Lets an analysis see what the result JSON leaves out: the kernel's own
+ * TDMR plan at each init attempt and the memory as it was then, and the
+ * hotplug memory at the end (every block's final state).
+ */
+export interface ScenarioObserver {
+  onInit?(eventIndex: number, plan: Plan | undefined, memblock: readonly MemblockRegion[], ok: boolean): void;
+  onEnd?(memory: HotplugMemory): void;
+}
+
+export function runScenario(s: Scenario, observer: ScenarioObserver = {}): ScenarioResult {
   const k = new KernelTdx(s.host, s.kernel, { moduleLoaded: s.moduleLoaded, metadata: s.metadata });
   const mem = new HotplugMemory(s.host);
   const events: EventResult[] = [];
@@ -174,12 +188,20 @@ export function runScenario(s: Scenario): ScenarioResult {
         const cpus = k.cpuEnableAll();
         if (cpus.errno) {
           r.ok = false;
+          r.stage = 'cpu-enable';
           r.errno = cpus.errno;
           r.summary = `tdx_cpu_enable failed on CPU ${cpus.lp} (${errnoNumber(cpus.errno)})`;
           break;
         }
         const e = k.enable(mem.memblock);
+        observer.onInit?.(
+          index,
+          e.plan,
+          mem.memblock.map((m) => ({ ...m })),
+          e.ok,
+        );
         r.ok = e.ok;
+        if (!e.ok) r.stage = e.stage;
         if (e.errno) r.errno = e.errno;
         if (e.status !== undefined) {
           const d = decodeStatus(e.status);
@@ -228,6 +250,11 @@ export function runScenario(s: Scenario): ScenarioResult {
       }
     }
     if (r.errno) r.errnoValue = errnoNumber(r.errno as Parameters<typeof errnoNumber>[0]);
+    const errorLines = k.log
+      .slice(logAt)
+      .filter((l) => l.level === 'err' || l.level === 'warn')
+      .map((l) => l.text);
+    if (errorLines.length) r.errorLines = errorLines;
     return {
       ...r,
       moduleState: k.module.state,
@@ -242,6 +269,7 @@ export function runScenario(s: Scenario): ScenarioResult {
   const bootLog = implicitBoot ? k.log.map((l) => l.text) : [];
   s.events.forEach((ev, i) => events.push(run(i, ev)));
 
+  observer.onEnd?.(mem);
   const stats = mem.blocks.stats();
   return {
     name: s.name,

@@ -2,51 +2,32 @@
  * The Node implementation of the API contract, shared by Electron's IPC
  * handlers and `tdx-lab serve`. Transports hand it an untrusted method name
  * and argument; it validates both with the contract's schemas and always
- * answers with an envelope (value, or an error message for people).
+ * answers with an envelope (value, or an error message for people). Every
+ * handler works through the one set of services (services.ts).
  */
+import type { z } from 'zod';
 import { ENGINE_VERSION } from '../../engine/version.js';
-import { KERNEL_VARIANTS, type Host, type KernelVariant } from '../../engine/host/types.js';
-import { summarizePlan } from '../../engine/format/plan-summary.js';
-import { hostToJson } from '../../engine/format/host-json.js';
-import { parseArtifactText } from '../../engine/import/artifact.js';
-import { buildHost } from '../../engine/import/build-host.js';
-import { ArtifactError } from '../../engine/import/facts.js';
-import { mixedHosts } from '../../engine/import/same-host.js';
-import { hostFromJson } from '../node/host-file.js';
-import { InputError, parseJsonText, problemsMessage } from '../node/input-file.js';
-import { parseScenario } from '../../engine/scenario/parse.js';
+import { KERNEL_VARIANTS } from '../../engine/host/types.js';
+import type { Outcome } from '../../engine/outcome/types.js';
 import {
   API_ARGS,
   ApiError,
   CONTRACT_VERSION,
   validateCall,
+  type AnalysisResult,
   type ApiEnvelope,
   type ApiMethod,
   type ApiResults,
   type ImportedHost,
-  type PlanHostResult,
   type ProgressEvent,
 } from '../common/api-contract.js';
-import type { z } from 'zod';
-import { createEngineRunner, type EngineRunner } from './engine-runner.js';
-import { deviceMemoryBlocks } from './memory-blocks.js';
-import { SampleLibrary, defaultSamplesDir } from './samples.js';
+import type { ImportedHostValue, OutcomeTask } from '../workers/outcome-tasks.js';
 import { createPlanningApi } from './planning-api.js';
-import { openSessionStore, type SessionStore } from './session-store.js';
 import { renderReportFile } from './report-api.js';
+import { createServices, type Services, type ServicesOptions } from './services.js';
+import { getSession, listRuns, listSessions, loadRun, runDetail } from './session-store.js';
 
-export interface LabApiOptions {
-  samplesDir?: string;
-  /** Run the engine in-process instead of the worker pool (tests of the transports). */
-  inProcess?: boolean;
-  workers?: number;
-  /** The lab store (SQLite) file; sessions are unavailable without it. */
-  storePath?: string;
-  /** Create the store's folder if missing (the per-user default location only). */
-  storeCreateDir?: boolean;
-  /** Headless Chromium for PNG/PDF reports (default: /usr/bin/chromium, else on PATH). */
-  chromium?: string;
-}
+export type LabApiOptions = ServicesOptions;
 
 export type ProgressSink = (e: ProgressEvent) => void;
 
@@ -63,137 +44,64 @@ type Handlers = {
   ) => Promise<ApiResults[M]> | ApiResults[M];
 };
 
+/** Runs an engine task in the pool; bad input comes back as ApiError('bad-input'). */
+export async function engineTask<T>(services: Services, task: OutcomeTask): Promise<T> {
+  const r = await services.engine.outcome(task);
+  if (!r.ok) throw new ApiError('bad-input', r.badInput);
+  return r.value as T;
+}
+
 export function createLabApi(options: LabApiOptions = {}): LabApi {
-  const runner: EngineRunner = createEngineRunner({ inProcess: options.inProcess, workers: options.workers });
-  const samples = new SampleLibrary(options.samplesDir ?? defaultSamplesDir());
-  const planning = createPlanningApi({
-    workers: options.workers,
-    inProcess: options.inProcess,
-    storePath: options.storePath,
-    storeCreateDir: options.storeCreateDir,
-  });
-  let store: SessionStore | null | undefined;
-  let storeProblem = 'no lab store is open';
-  // Opened on first use; a store that cannot be opened leaves the rest of the app working.
-  const getStore = async (): Promise<SessionStore> => {
-    if (store === undefined) {
-      store = null;
-      if (options.storePath) {
-        try {
-          store = await openSessionStore(options.storePath, { createDir: options.storeCreateDir });
-        } catch (e) {
-          storeProblem = e instanceof Error ? e.message : String(e);
-        }
-      }
-    }
-    if (!store) throw new ApiError('unavailable', `sessions are not available: ${storeProblem}`);
-    return store;
-  };
+  const services = createServices(options);
+  const planning = createPlanningApi(services);
 
-  async function planHost(
-    a: { hostJson: string; variant: KernelVariant; source?: string; withInit?: boolean },
-    progress: ProgressSink,
-  ): Promise<PlanHostResult> {
-    const file = a.source ?? 'host';
-    const step = (phase: string, message: string, done: number) =>
-      progress({ method: 'planHost', phase, message, done, total: 3 });
-    step('validate', `validating ${file}`, 0);
-    let host: Host;
-    try {
-      host = hostFromJson(file, parseJsonText(file, a.hostJson));
-    } catch (e) {
-      if (e instanceof InputError) throw new ApiError('bad-input', e.message);
-      throw e;
-    }
-    step('plan', `planning TDMRs for ${host.name} (${a.variant})`, 1);
-    const plan = await runner.plan(host, a.variant);
-    let init = null;
-    if (a.withInit !== false) {
-      step('init', 'running the kernel + TDX module init flow', 2);
-      init = await runner.init(host, a.variant);
-    }
-    step(
-      'done',
-      !init ? 'planned' : init.ok ? 'module initialized' : `init failed at ${init.stage} (${init.errno})`,
-      3,
-    );
-    const m = init?.stage === 'config' && init.statusDetail ? /TDMR (\d+)/.exec(init.statusDetail) : null;
-    // The notifier checks against the memory list the kernel keeps: only after a successful init.
-    const memoryBlocks = deviceMemoryBlocks(host, init?.ok && plan.ok ? plan.memlist : null);
-    return {
-      host,
-      variant: a.variant,
-      plan,
-      summary: summarizePlan(host, plan),
-      init,
-      memoryBlocks,
-      moduleFailedTdmr: m ? Number(m[1]) : null,
-      engineVersion: ENGINE_VERSION,
-    };
-  }
-
-  function importArtifacts(a: { files: { name: string; text: string }[]; name?: string }): ImportedHost {
-    let list;
-    try {
-      list = a.files.map((f) => ({ source: f.name, facts: parseArtifactText(f.name, f.text) }));
-    } catch (e) {
-      if (e instanceof ArtifactError) throw new ApiError('bad-input', e.message);
-      throw e;
-    }
-    const mixed = mixedHosts(list);
-    if (mixed) throw new ApiError('bad-input', mixed);
-    const r = buildHost(list, a.name);
-    if (!r.host)
-      throw new ApiError(
-        'bad-input',
-        `cannot build a host from ${a.files.map((f) => f.name).join(', ')}: ${r.noHostReason ?? 'no memory layout found'}`,
-      );
-    return { hostJson: JSON.stringify(hostToJson(r.host), null, 1), hostName: r.host.name, assumptions: r.assumptions };
-  }
-
-  async function simulateScenario(a: { scenarioJson: string; source?: string }, progress: ProgressSink) {
-    const file = a.source ?? 'scenario';
-    let parsed;
-    try {
-      parsed = parseScenario(parseJsonText(file, a.scenarioJson));
-    } catch (e) {
-      if (e instanceof InputError) throw new ApiError('bad-input', e.message);
-      throw e;
-    }
-    if (!parsed.ok) throw new ApiError('bad-input', problemsMessage(file, parsed.problems));
-    progress({
-      method: 'simulateScenario',
-      phase: 'simulate',
-      message: `playing ${parsed.value.name}`,
-      done: 0,
-      total: 1,
+  async function analyze(a: z.output<(typeof API_ARGS)['analyze']>, progress: ProgressSink): Promise<AnalysisResult> {
+    const source = a.source ?? 'host.json';
+    progress({ method: 'analyze', phase: 'analyze', message: `analysing ${source} (${a.variant})`, done: 0, total: 1 });
+    const outcome = await engineTask<Outcome>(services, {
+      kind: 'analyze-text',
+      text: a.text,
+      source,
+      kernel: a.variant,
     });
-    const result = await runner.simulate(parsed.value);
-    progress({ method: 'simulateScenario', phase: 'done', message: result.final.outcome, done: 1, total: 1 });
-    return result;
+    progress({ method: 'analyze', phase: 'done', message: outcome.verdict.headline, done: 1, total: 1 });
+    return { outcome, engineVersion: ENGINE_VERSION };
   }
 
   const handlers: Handlers = {
-    planHost,
-    importArtifacts,
-    simulateScenario,
-    listSamples: () => samples.list(),
-    loadSample: (a) => samples.load(a.name),
-    getInfo: async () => ({
+    analyze,
+    importArtifacts: async (a) =>
+      engineTask<ImportedHostValue>(services, {
+        kind: 'import-artifacts',
+        files: a.files,
+        name: a.name,
+      }) as Promise<ImportedHost>,
+    listSamples: () => services.samples.list(),
+    loadSample: (a) => services.samples.load(a.name),
+    getInfo: () => ({
       engineVersion: ENGINE_VERSION,
       contractVersion: CONTRACT_VERSION,
-      workerPool: runner.usesPool,
-      store: await getStore().then(
-        () => true,
-        () => false,
-      ),
+      workerPool: services.engine.usesPool,
+      store: services.storeAvailable(),
       variants: [...KERNEL_VARIANTS],
     }),
-    listSessions: async () => (await getStore()).listSessions(),
-    getSession: async (a) => (await getStore()).getSession(a.id),
-    listRuns: async (a) => (await getStore()).listRuns(a.sessionId),
-    getRun: async (a) => (await getStore()).getRun(a.id),
-    renderReport: (a) => renderReportFile(a, { chromium: options.chromium }),
+    listSessions: () => listSessions(services.store()),
+    getSession: (a) => getSession(services.store(), a.id),
+    listRuns: (a) => listRuns(services.store(), a.sessionId),
+    getRun: async (a) => {
+      const { run, hostJson } = loadRun(services.store(), a.id);
+      const detail = runDetail(run, hostJson);
+      if (detail.outcome || run.kind !== 'plan' || !hostJson) return detail;
+      // A plan run from before runs kept their Outcome: its stored host, analysed again (and said so).
+      const outcome = await engineTask<Outcome>(services, {
+        kind: 'analyze-host',
+        text: hostJson,
+        source: detail.name,
+        kernel: detail.variant,
+      });
+      return { ...detail, outcome, outcomeNote: `${detail.outcomeNote}: analysed again now from its stored host` };
+    },
+    renderReport: (a) => renderReportFile(services, a),
     ...planning.handlers,
   };
 
@@ -211,9 +119,8 @@ export function createLabApi(options: LabApiOptions = {}): LabApi {
       }
     },
     async close() {
-      await runner.close();
       await planning.close();
-      store?.close();
+      await services.close();
     },
   };
 }

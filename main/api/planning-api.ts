@@ -5,21 +5,18 @@
  * Wired into createLabApi (lab-api.ts) next to the app's own handlers.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import type { z } from 'zod';
 import { parseSweep } from '../../engine/sweep/schema.js';
 import { resolveSweep } from '../../engine/sweep/expand.js';
-import { parseScenario } from '../../engine/scenario/parse.js';
-import { runScenario } from '../../engine/scenario/run.js';
+import type { Outcome } from '../../engine/outcome/types.js';
 import { ApiError, type ProgressEvent } from '../common/api-contract.js';
 import type { PLANNING_ARGS, PlanningResults, ScenarioInfo } from '../common/planning-contract.js';
-import { createEnginePool, SweepAbortedError, type EnginePool } from '../workers/pool.js';
-import { parseHost } from '../../engine/host/validate.js';
-import { planTdmrs } from '../../engine/kernel/construct.js';
-import { initTdx } from '../../engine/flow/init.js';
-import { openLabStore, type LabStore } from '../store/lab-store.js';
+import { SweepAbortedError } from '../workers/pool.js';
 import { recordRun } from '../store/record-run.js';
+import { engineTask } from './lab-api.js';
+import type { Services } from './services.js';
+import { guard } from './session-store.js';
 
 type ProgressSink = (e: ProgressEvent) => void;
 type Args<M extends keyof typeof PLANNING_ARGS> = z.output<(typeof PLANNING_ARGS)[M]>;
@@ -28,49 +25,18 @@ export type PlanningHandlers = {
   [M in keyof PlanningResults]: (args: Args<M>, progress: ProgressSink) => Promise<PlanningResults[M]>;
 };
 
-export interface PlanningApiOptions {
-  workers?: number;
-  /** Play scenarios in-process (the transports' tests); sweeps always use the pool. */
-  inProcess?: boolean;
-  scenariosDir?: string;
-  /** The lab store (SQLite) file; saveToSession is unavailable without it. */
-  storePath?: string;
-  storeCreateDir?: boolean;
-}
-
-/** dist/main/api/ → resources/scenarios three levels up; in a checkout run from source, cwd. */
-export function defaultScenariosDir(): string {
-  const candidates = [
-    resolve(fileURLToPath(new URL('../../../resources/scenarios', import.meta.url))),
-    resolve(process.cwd(), 'resources/scenarios'),
-  ];
-  return candidates.find((d) => existsSync(d)) ?? candidates[0];
-}
-
 const NAME_RE = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 
 function problemText(p: { path: string; message: string }[]): string {
   return `${p[0].path}: ${p[0].message}${p.length > 1 ? ` (and ${p.length - 1} more)` : ''}`;
 }
 
-export function createPlanningApi(options: PlanningApiOptions = {}): {
+export function createPlanningApi(services: Services): {
   handlers: PlanningHandlers;
   close(): Promise<void>;
 } {
-  let pool: EnginePool | null = null;
-  // Started on first use: a window that never sweeps never pays for threads.
-  const getPool = () => (pool ??= createEnginePool({ workers: options.workers ?? 2 }));
   const running = new Map<string, AbortController>();
-  const scenariosDir = options.scenariosDir ?? defaultScenariosDir();
-  let store: LabStore | null = null;
-  const getStore = (): LabStore => {
-    if (!options.storePath) throw new ApiError('unavailable', 'sessions are not available: no lab store is open');
-    try {
-      return (store ??= openLabStore(options.storePath, { createDir: options.storeCreateDir }));
-    } catch (e) {
-      throw new ApiError('unavailable', `cannot open the lab store: ${e instanceof Error ? e.message : String(e)}`);
-    }
-  };
+  const scenariosDir = services.scenariosDir;
 
   const handlers: PlanningHandlers = {
     saveToSession,
@@ -98,7 +64,7 @@ export function createPlanningApi(options: PlanningApiOptions = {}): {
         progress({ method: 'runSweep', requestId: a.requestId, phase, message, done, total });
       send('start', 0, `sweeping ${total.toLocaleString('en-US')} combinations`);
       try {
-        const rows = await getPool().runSweep(sweep.value, {
+        const rows = await services.engine.runSweep(sweep.value, {
           signal: ctl.signal,
           onProgress: (p) =>
             send(
@@ -154,49 +120,49 @@ export function createPlanningApi(options: PlanningApiOptions = {}): {
       const file = join(scenariosDir, `${a.name}.json`);
       if (!existsSync(file)) throw new ApiError('not-found', `no scenario named ${JSON.stringify(a.name)}`);
       const text = readFileSync(file, 'utf8');
-      const parsed = parseScenario(JSON.parse(text));
-      if (!parsed.ok) throw new ApiError('bad-input', `${a.name}.json: ${problemText(parsed.problems)}`);
-      const result = options.inProcess ? runScenario(parsed.value) : await getPool().simulate(parsed.value);
-      return { name: a.name, scenarioJson: text, result };
+      const outcome = await engineTask<Outcome>(services, {
+        kind: 'analyze-text',
+        text,
+        source: `${a.name}.json`,
+        kernel: 'upstream',
+      });
+      if (!outcome.scenario) throw new ApiError('bad-input', `${a.name}.json is not a scenario`);
+      return { name: a.name, scenarioJson: text, outcome };
     },
   };
 
   async function saveToSession(a: Args<'saveToSession'>): Promise<PlanningResults['saveToSession']> {
-    const parsed = parseHost(JSON.parse(a.hostJson));
-    if (!parsed.ok) throw new ApiError('bad-input', `host: ${problemText(parsed.problems)}`);
-    const host = parsed.value;
-    // The emulator runs in the pool for the plan; the init flow decides the recorded outcome.
-    const plan = options.inProcess ? planTdmrs(host, a.kernel) : await getPool().plan(host, a.kernel);
-    const init = initTdx(host, a.kernel);
-    const ok = plan.ok && init.ok;
-    const rec = recordRun(getStore(), a.session, {
-      kind: 'plan',
-      host,
-      variant: a.kernel,
-      plan,
-      status: ok ? 'ok' : 'failed',
-      stage: ok ? null : plan.ok ? init.stage : plan.stage,
-      errno: ok ? null : plan.ok ? init.errno : plan.errno,
-      label: a.label ?? `${host.name} (host editor)`,
-      hostOrigin: 'planned',
-      provenance: { command: 'app host editor' },
+    // Parse, validate and analyse in the pool; only the store write happens here.
+    const outcome = await engineTask<Outcome>(services, {
+      kind: 'analyze-host',
+      text: a.hostJson,
+      source: 'host',
+      kernel: a.kernel,
     });
+    const store = services.store();
+    const rec = guard(() =>
+      recordRun(store, a.session, {
+        kind: 'plan',
+        host: outcome.host,
+        variant: a.kernel,
+        outcome,
+        label: a.label ?? `${outcome.host.name} (host editor)`,
+        hostOrigin: 'planned',
+        provenance: { command: 'app host editor' },
+      }),
+    );
     return {
       sessionId: String(rec.sessionId),
       sessionName: a.session,
       runId: String(rec.run.id),
-      status: ok ? 'ok' : 'failed',
+      status: rec.run.status,
     };
   }
 
   return {
     handlers,
     async close() {
-      store?.close();
-      store = null;
       for (const c of running.values()) c.abort();
-      await pool?.destroy();
-      pool = null;
     },
   };
 }

@@ -1,32 +1,26 @@
 /**
- * Sessions and runs for the app, read from the lab store (main/store, the
- * SQLite notebook the CLI writes). Store ids are numbers; the contract
- * carries them as strings so either transport passes them unchanged.
+ * Sessions and runs for the app, read from the one lab store the services
+ * own (the SQLite notebook the CLI writes). Store ids are numbers; the
+ * contract carries them as strings so either transport passes them unchanged.
+ * A run opens as it was recorded: its stored Outcome, never a re-plan.
  */
 import type { KernelVariant } from '../../engine/host/types.js';
 import { KERNEL_VARIANTS } from '../../engine/host/types.js';
 import { ApiError, type RunDetail, type RunInfo, type SessionInfo } from '../common/api-contract.js';
-import { openLabStore, type LabStore } from '../store/lab-store.js';
-import type { RunRecord } from '../store/types.js';
+import type { LabStore } from '../store/lab-store.js';
+import type { RunRecord, RunWithPayload } from '../store/types.js';
 import { InputError } from '../node/input-file.js';
 import { StoreError } from '../store/errors.js';
-
-export interface SessionStore {
-  listSessions(): SessionInfo[];
-  getSession(id: string): SessionInfo;
-  listRuns(sessionId: string): RunInfo[];
-  getRun(id: string): RunDetail;
-  close(): void;
-}
+import { isStoredRunPayload } from '../store/stored-outcome.js';
 
 /** A session is named by its number or its name (as on the CLI). */
-function sessionRef(id: string): number | string {
+export function sessionRef(id: string): number | string {
   return /^\d+$/.test(id) ? Number(id) : id;
 }
 
-function runNumber(id: string): number {
+export function runNumber(id: string, method = 'getRun'): number {
   if (!/^\d+$/.test(id))
-    throw new ApiError('bad-arguments', `getRun: argument $.id: ${JSON.stringify(id)} is not a run number`);
+    throw new ApiError('bad-arguments', `${method}: argument $.id: ${JSON.stringify(id)} is not a run number`);
   return Number(id);
 }
 
@@ -44,7 +38,7 @@ function runInfo(r: RunRecord): RunInfo {
 }
 
 /** Store errors already read well; the store's own code says whether something was missing. */
-function guard<T>(fn: () => T): T {
+export function guard<T>(fn: () => T): T {
   try {
     return fn();
   } catch (e) {
@@ -54,33 +48,51 @@ function guard<T>(fn: () => T): T {
   }
 }
 
-export async function openSessionStore(path: string, options: { createDir?: boolean } = {}): Promise<SessionStore> {
-  const store: LabStore = guard(() => openLabStore(path, { createDir: options.createDir }));
-  const session = (s: { id: number; name: string; createdAt: string; runCount: number }): SessionInfo => ({
-    id: String(s.id),
-    name: s.name,
-    createdAt: s.createdAt,
-    runCount: s.runCount,
+const session = (s: { id: number; name: string; createdAt: string; runCount: number }): SessionInfo => ({
+  id: String(s.id),
+  name: s.name,
+  createdAt: s.createdAt,
+  runCount: s.runCount,
+});
+
+export function listSessions(store: LabStore): SessionInfo[] {
+  return guard(() => store.listSessions().map(session));
+}
+
+export function getSession(store: LabStore, id: string): SessionInfo {
+  return guard(() => {
+    const s = store.getSession(sessionRef(id));
+    if (!s) throw new ApiError('not-found', `no session ${JSON.stringify(id)} in ${store.path}`);
+    return session(s);
   });
+}
+
+export function listRuns(store: LabStore, sessionId: string): RunInfo[] {
+  return guard(() => store.listRuns(sessionRef(sessionId)).map(runInfo));
+}
+
+/** The stored run and its host, as the report and the app both need them. */
+export function loadRun(store: LabStore, id: string): { run: RunWithPayload; hostJson: string | null } {
+  return guard(() => {
+    const r = store.getRun(runNumber(id));
+    if (!r) throw new ApiError('not-found', `no run ${id} in ${store.path}`);
+    const host = r.hostId !== null ? store.getHost(r.hostId) : null;
+    return { run: r, hostJson: host ? JSON.stringify(host.host) : null };
+  });
+}
+
+/** A run's detail; `outcome` is the recorded one, or null with the reason (the caller may re-analyse plan runs). */
+export function runDetail(run: RunWithPayload, hostJson: string | null): RunDetail {
+  const variant: KernelVariant = (KERNEL_VARIANTS as readonly string[]).includes(run.kernelVariant)
+    ? (run.kernelVariant as KernelVariant)
+    : 'upstream';
+  const stored = isStoredRunPayload(run.payload) ? run.payload : null;
   return {
-    listSessions: () => guard(() => store.listSessions().map(session)),
-    getSession: (id) =>
-      guard(() => {
-        const s = store.getSession(sessionRef(id));
-        if (!s) throw new ApiError('not-found', `no session ${JSON.stringify(id)} in ${path}`);
-        return session(s);
-      }),
-    listRuns: (sessionId) => guard(() => store.listRuns(sessionRef(sessionId)).map(runInfo)),
-    getRun: (id) =>
-      guard(() => {
-        const r = store.getRun(runNumber(id));
-        if (!r) throw new ApiError('not-found', `no run ${id} in ${path}`);
-        const host = r.hostId !== null ? store.getHost(r.hostId) : null;
-        const variant: KernelVariant = (KERNEL_VARIANTS as readonly string[]).includes(r.kernelVariant)
-          ? (r.kernelVariant as KernelVariant)
-          : 'upstream';
-        return { ...runInfo(r), variant, hostJson: host ? JSON.stringify(host.host) : null, result: r.payload };
-      }),
-    close: () => store.close(),
+    ...runInfo(run),
+    variant,
+    hostJson,
+    outcome: stored?.outcome ?? null,
+    outcomeNote: stored ? null : `recorded by tdx-lab ${run.engineVersion} before runs kept their outcome`,
+    scenarioJson: stored?.scenario !== undefined ? JSON.stringify(stored.scenario) : null,
   };
 }

@@ -8,17 +8,15 @@
  * schema below wherever it crosses a process or network boundary.
  */
 import { z } from 'zod';
-import type { Host, KernelVariant } from '../../engine/host/types.js';
-import type { Plan } from '../../engine/kernel/construct.js';
-import type { PlanSummary } from '../../engine/format/plan-summary.js';
-import type { InitResult } from '../../engine/flow/init.js';
-import type { ScenarioResult } from '../../engine/scenario/run.js';
+import type { KernelVariant } from '../../engine/host/types.js';
+import type { Outcome } from '../../engine/outcome/types.js';
+import { variantSchema } from './kernel-schema.js';
 import { PLANNING_ARGS, type PlanningResults } from './planning-contract.js';
 import { REPORT_ARGS, type ReportResults } from './report-contract.js';
 
-export const CONTRACT_VERSION = 1;
+export const CONTRACT_VERSION = 2;
 
-const variant = z.enum(['upstream', 'cmr-holes']);
+const variant = variantSchema;
 /** Host files are passed as text: the UI reads a dropped or chosen file and never needs a path. */
 const jsonText = z
   .string()
@@ -29,13 +27,15 @@ const id = z.string().min(1, 'must not be empty').max(200, 'is longer than 200 c
 
 /** Argument schema of every method; the keys are the method names. */
 export const API_ARGS = {
-  /** Validate a host (canonical HOST, or a golden case file) and run the kernel plan and the init flow. */
-  planHost: z.strictObject({
-    hostJson: jsonText,
+  /**
+   * Analyse a document given as text: a host (canonical HOST or a golden case),
+   * a scenario or a recorded host. Parsing, validation and the emulator all run
+   * in the engine pool; the answer is the Outcome every face renders.
+   */
+  analyze: z.strictObject({
+    text: jsonText,
     variant,
     source: z.string().max(500).optional(),
-    /** false: the kernel plan only (fast on huge hosts); the init flow can follow in a second call. Default true. */
-    withInit: z.boolean().optional(),
   }),
   /** Build a host from recorded artifacts (dmesg, /proc/iomem, lsmem, numactl, e820, cxl list) given as text. */
   importArtifacts: z.strictObject({
@@ -50,8 +50,6 @@ export const API_ARGS = {
       .max(32, 'lists more than 32 files'),
     name: z.string().min(1).max(200).optional(),
   }),
-  /** Plays a scenario document (docs/scenarios.md) given as text, in the worker pool. */
-  simulateScenario: z.strictObject({ scenarioJson: jsonText, source: z.string().max(500).optional() }),
   listSamples: z.strictObject({}),
   loadSample: z.strictObject({ name }),
   /** Engine version and which optional back-ends (pool, store, scenarios) are present. */
@@ -70,31 +68,13 @@ export type ApiMethod = keyof typeof API_ARGS;
 export const API_METHODS = Object.keys(API_ARGS) as ApiMethod[];
 export type ApiArgs<M extends ApiMethod> = z.input<(typeof API_ARGS)[M]>;
 
-/** The state of one memory block (memory_block_size granule) of a device, as the hotplug notifier leaves it. */
-export interface MemoryBlockInfo {
-  start: number;
-  end: number;
-  state: 'online' | 'offline' | 'refused' | 'absent';
-  reason?: string;
-}
-
-export interface PlanHostResult {
-  host: Host;
-  variant: KernelVariant;
-  /** The kernel side (build_tdx_memlist … construct_tdmrs). */
-  plan: Plan;
-  summary: PlanSummary;
-  /** The whole kernel + module flow (SEAMCALLs with statuses, dmesg), when it could run. */
-  init: InitResult | null;
-  /** Device memory blocks and whether they could be onlined after init. */
-  memoryBlocks: MemoryBlockInfo[];
-  /** Index of the TDMR the module rejected (TDH.SYS.CONFIG), when init failed there. */
-  moduleFailedTdmr: number | null;
+export interface AnalysisResult {
+  outcome: Outcome;
   engineVersion: string;
 }
 
 export interface ImportedHost {
-  /** The canonical host document built from the artifacts, ready for planHost. */
+  /** The canonical host document built from the artifacts, ready for analyze. */
   hostJson: string;
   hostName: string;
   /** What the importer had to assume (module limits, CMRs, …). */
@@ -136,17 +116,21 @@ export interface RunInfo {
   createdAt: string;
 }
 
-/** A stored run: what was run and on what, enough to reopen it on the map. */
+/** A stored run: what was recorded, to show it as it was (never a re-plan of its boot host). */
 export interface RunDetail extends RunInfo {
   variant: KernelVariant;
   hostJson: string | null;
-  result: unknown;
+  /** The Outcome the run was recorded with (re-analysed from the stored host for plan runs that predate it). */
+  outcome: Outcome | null;
+  /** Why there is no outcome, or that it was re-analysed. */
+  outcomeNote: string | null;
+  /** A simulate run's scenario document, to replay its timeline. */
+  scenarioJson: string | null;
 }
 
 export interface ApiResults extends PlanningResults, ReportResults {
-  planHost: PlanHostResult;
+  analyze: AnalysisResult;
   importArtifacts: ImportedHost;
-  simulateScenario: ScenarioResult;
   listSamples: SampleInfo[];
   loadSample: SampleText;
   getInfo: AppInfo;

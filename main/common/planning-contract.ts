@@ -7,7 +7,8 @@
 import { z } from 'zod';
 import type { KernelVariant } from '../../engine/host/types.js';
 import type { SweepRow } from '../../engine/sweep/row.js';
-import type { ScenarioResult } from '../../engine/scenario/run.js';
+import type { Outcome } from '../../engine/outcome/types.js';
+import { variantSchema } from './kernel-schema.js';
 
 const requestId = z.string().min(1, 'must not be empty').max(100, 'is longer than 100 characters');
 
@@ -23,7 +24,7 @@ export const PLANNING_ARGS = {
       .string()
       .min(1, 'must not be empty')
       .max(64 * 1024 * 1024, 'is larger than 64 MiB'),
-    kernel: z.enum(['upstream', 'cmr-holes']).optional(),
+    kernel: variantSchema.optional(),
     mode: z.enum(['init', 'plan']).optional(),
   }),
   cancelSweep: z.strictObject({ requestId }),
@@ -40,7 +41,7 @@ export const PLANNING_ARGS = {
       .string()
       .min(1, 'must not be empty')
       .max(512 * 1024 * 1024, 'is larger than 512 MiB'),
-    kernel: z.enum(['upstream', 'cmr-holes']),
+    kernel: variantSchema,
     label: z.string().max(200, 'is longer than 200 characters').optional(),
   }),
 } as const;
@@ -67,7 +68,8 @@ export interface ScenarioRunResult {
   name: string;
   /** The scenario file's text (the renderer parses it for the host and the event ranges). */
   scenarioJson: string;
-  result: ScenarioResult;
+  /** The scenario's analysis: its result (outcome.scenario), the plan and host of the init that stands, findings. */
+  outcome: Outcome;
 }
 
 export interface SavedRun {

@@ -5,22 +5,28 @@
  */
 import { z } from 'zod';
 
-export const REPORT_FILE_FORMATS = ['html', 'svg', 'png', 'pdf'] as const;
+import { variantSchema } from './kernel-schema.js';
+
+export const REPORT_FILE_FORMATS = ['html', 'svg', 'png', 'pdf', 'md', 'json'] as const;
 export type ReportFileFormat = (typeof REPORT_FILE_FORMATS)[number];
 
 export const REPORT_ARGS = {
   /**
-   * Renders the report of a host planned with `variant`. HTML and SVG come
-   * back as text, PNG and PDF as base64 (they need headless Chromium on the
-   * Node side: ApiError 'unavailable' without it). `source` names the input
-   * in the provenance and the file name, as the CLI's input basename does.
+   * Renders the report of what is open: a document given as text (a host,
+   * scenario or recorded host, analysed with `variant`), or a stored run (its
+   * recorded Outcome). HTML, SVG, Markdown and JSON come back as text, PNG and
+   * PDF as base64 (they need headless Chromium on the Node side: ApiError
+   * 'unavailable' without it). `source` names the input in the provenance and
+   * the file name, as the CLI's input basename does.
    */
   renderReport: z.strictObject({
-    hostJson: z
+    text: z
       .string()
       .min(1, 'must not be empty')
-      .max(512 * 1024 * 1024, 'is larger than 512 MiB'),
-    variant: z.enum(['upstream', 'cmr-holes']),
+      .max(512 * 1024 * 1024, 'is larger than 512 MiB')
+      .optional(),
+    variant: variantSchema.optional(),
+    runId: z.string().min(1).max(40).optional(),
     source: z.string().max(500, 'is longer than 500 characters').optional(),
     format: z.enum(REPORT_FILE_FORMATS),
     /** Optional parts, all on by default (then the bytes equal `tdx-lab report`'s). */
@@ -39,7 +45,7 @@ export interface ReportFile {
   mime: string;
   /** A suggested name, e.g. "2s-server-512g-report.html". */
   fileName: string;
-  /** HTML and SVG. */
+  /** HTML, SVG, Markdown and JSON. */
   text?: string;
   /** PNG and PDF. */
   base64?: string;

@@ -6,6 +6,7 @@
  * Processor Configuration).
  */
 import type { CpuidFacts } from '../../native/cpuid.js';
+import { BIOS_ENABLE_TDX, BIOS_TDX, KERNEL_CMDLINE, MODULE_UPDATE } from '../../engine/outcome/advice.js';
 import type { ReportedPlatform, TdxBoot } from '../../engine/import/facts.js';
 import { bits, MSR, type MsrRead } from './msr.js';
 
@@ -45,8 +46,6 @@ export interface ReadinessInput {
 }
 
 const REPORTED = '(as system-report.sh printed it)';
-
-const BIOS_TDX = 'BIOS: Socket Configuration > Processor Configuration';
 
 function msrFound(r: MsrRead | undefined, index: number): { v?: bigint; why?: string } {
   if (!r) return { why: `MSR 0x${index.toString(16)} not read` };
@@ -246,7 +245,7 @@ export function readinessChecklist(inp: ReadinessInput): Readiness {
           status: has(/(^|\s)kvm_intel\.tdx=(1|y|Y)(\s|$)/) && has(/(^|\s)nohibernate(\s|$)/) ? 'ok' : 'problem',
           found: `kvm_intel.tdx=1 ${has(/(^|\s)kvm_intel\.tdx=(1|y|Y)(\s|$)/) ? 'present' : 'missing'}, nohibernate ${has(/(^|\s)nohibernate(\s|$)/) ? 'present' : 'missing'}`,
           why: 'without kvm_intel.tdx=1 KVM never initializes the module; with hibernation available the kernel refuses TDX ("Hibernation support is enabled")',
-          fix: 'add "kvm_intel.tdx=1 nohibernate" to GRUB_CMDLINE_LINUX_DEFAULT in /etc/default/grub, run update-grub, reboot',
+          fix: KERNEL_CMDLINE,
         },
   );
 
@@ -270,7 +269,7 @@ export function readinessChecklist(inp: ReadinessInput): Readiness {
       status: 'problem',
       found: 'the kernel printed nothing about TDX (no "virt/tdx:" line)',
       why: 'the kernel prints the private KeyID range at boot whenever the BIOS enabled TDX; silence means TDX is off',
-      fix: `${BIOS_TDX}: enable TDX, SEAM Loader, TME-MT and a non-zero TME-MT/TDX key split`,
+      fix: BIOS_ENABLE_TDX,
     });
   } else if (!b) {
     checks.push(
@@ -320,7 +319,7 @@ export function readinessChecklist(inp: ReadinessInput): Readiness {
             : 'ok',
       found: `${v ? `module ${v}${b.moduleBuild ? ` (${b.moduleBuild})` : ''}` : 'module version not printed'}${sysRdFailed ? ', TDH.SYS.RD failed' : ''}${inp.kernel ? ` with kernel ${inp.kernel}` : ''}`,
       why: "current kernels read the module's metadata with TDH.SYS.RD, which TDX 1.0 modules lack (init fails with -5)",
-      fix: 'update the BIOS to one with a TDX 1.5+ module, or install a newer module (intel-tdx-module) in /lib/firmware/intel-seam/',
+      fix: MODULE_UPDATE,
     });
   }
 

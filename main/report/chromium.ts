@@ -100,13 +100,19 @@ function fixedLike(s: string, fixed: string): string {
 }
 
 /**
- * Chromium stamps the PDF with creation/modification dates. Overwrite them
- * in place with a fixed date of the same length (offsets in the xref table
- * stay right), so the same report gives the same bytes.
+ * Chromium stamps the PDF with creation/modification dates, and names the
+ * tagged-PDF structure elements after DOM node numbers that shift from run
+ * to run (/ID (node00000419), the IDTree, table /Headers). Overwrite the
+ * dates with a fixed one and renumber the node names by rank, each in place
+ * with the same length (xref offsets stay right, and the IDTree's sort order
+ * is kept), so the same report gives the same bytes.
  */
 export function normalizePdf(pdf: Buffer): Buffer {
   const s = pdf.toString('latin1');
+  const nodes = [...new Set([...s.matchAll(/\(node(\d{8})\)/g)].map((m) => Number(m[1])))].sort((a, b) => a - b);
+  const rank = new Map(nodes.map((n, i) => [n, i]));
   const out = s
+    .replace(/\(node(\d{8})\)/g, (_m, d: string) => `(node${String(rank.get(Number(d))).padStart(8, '0')})`)
     .replace(/\/(CreationDate|ModDate) ?\(D:([^)]*)\)/g, (m, _k, d: string) =>
       m.replace(d, fixedLike(d, "20000101000000+00'00'")),
     )

@@ -1,24 +1,23 @@
 /**
  * The report as one self-contained HTML document: inline SVG maps, inline
- * CSS, no scripts, nothing fetched. The same document is printed to PDF
- * and screenshotted to PNG by Chromium.
+ * CSS, no scripts, nothing fetched. It renders the subject's Outcome and
+ * nothing else; the same document is printed to PDF and screenshotted to PNG.
  */
 import { readFileSync } from 'node:fs';
 import { hex, humanSize } from '../../engine/format/hex.js';
-import { summarizePlan, nodeOfAddress } from '../../engine/format/plan-summary.js';
-import { pamtTotal } from '../../engine/kernel/pamt.js';
+import { blockCounts, blockCountsText, tdmrRows } from '../../engine/outcome/rows.js';
+import { evidenceText, fixText, trialText, sizeText } from '../../engine/outcome/text.js';
+import { excerpt, keyLogLines, keySeamcalls } from '../../engine/outcome/log-excerpt.js';
+import type { Finding, Fix, Outcome } from '../../engine/outcome/types.js';
 import { ENGINE_VERSION } from '../../engine/version.js';
 import { esc } from './escape.js';
-import { findingsFor, type Finding } from './findings.js';
 import { chooseInsets, mapSvg, subjectModel } from './map-svg.js';
 import { templatePath } from './project-root.js';
 import type { ReportSubject } from './subject.js';
 
-/** Tables and logs are capped so a 100,000-region host still gives a readable, printable report. */
+/** Tables are capped so a 100,000-region host still gives a readable, printable report. */
 const MAX_TDMR_ROWS = 200;
 const MAX_RSVD_LISTED = 6;
-const MAX_LOG_LINES = 1500;
-const MAX_SEAMCALL_ROWS = 300;
 
 /** Which optional parts a report carries; every part is on unless set to false (the CLI's report). */
 export interface ReportSections {
@@ -39,10 +38,10 @@ export interface HtmlOptions {
 }
 
 function rangeCell(start: number, end: number): string {
-  return `<span class="mono">[${hex(start)}, ${hex(end)})</span>`;
+  return `<span class="mono range">[${hex(start)}, ${hex(end)})</span>`;
 }
 function sizeCell(bytes: number): string {
-  return `<span class="size">${esc(humanSize(bytes))}</span>`;
+  return `<span class="mono">${hex(bytes)}</span> <span class="size">(${esc(humanSize(bytes))})</span>`;
 }
 
 class Sections {
@@ -57,57 +56,30 @@ class Sections {
   }
 }
 
-function verdict(s: ReportSubject): { ok: boolean; headline: string; detail: string } {
-  const sum = summarizePlan(s.host, s.plan);
-  if (s.scenario) {
-    const f = s.scenario.result.final;
-    const ok = f.outcome === 'initialized';
-    const failed = s.scenario.result.events.find((e) => !e.ok);
-    return {
-      ok: ok && !failed,
-      headline: ok
-        ? `TDX initialized (${f.tdmrCount} TDMRs${f.pamtKb !== null ? `, ${humanSize(f.pamtKb * 1024)} PAMT` : ''})`
-        : f.outcome === 'no-init'
-          ? 'TDX was not initialized'
-          : 'TDX initialization failed',
-      detail: failed
-        ? `First failing event: #${failed.index} ${failed.summary}`
-        : `Module state ${f.moduleState}, kernel status ${f.kernelStatus}; memory blocks: ${f.blocks.online} online, ${f.blocks.offline} offline, ${f.blocks.refused} refused.`,
-    };
-  }
-  if (s.init && !s.init.ok) {
-    return {
-      ok: false,
-      headline: `TDX initialization fails at ${s.init.stage} (${s.init.errno})`,
-      detail:
-        sum.failure ??
-        (s.init.statusName
-          ? `The module returned ${s.init.status} ${s.init.statusName}${s.init.statusDetail ? ` (${s.init.statusDetail})` : ''}.`
-          : ''),
-    };
-  }
-  if (!s.plan.ok)
-    return {
-      ok: false,
-      headline: `The kernel fails to build TDMRs (${s.plan.stage} stage, ${s.plan.errno})`,
-      detail: sum.failure ?? '',
-    };
-  return {
-    ok: true,
-    headline: `TDX initializes: ${sum.tdmrCount} TDMRs, ${humanSize(sum.pamtBytes)} PAMT (${sum.pamtPercent.toFixed(2)}%)`,
-    detail: `${humanSize(sum.tdxBytes)} of TDX memory; at most ${sum.maxReservedUsed} of ${sum.maxReservedPerTdmr} reserved areas used by one TDMR; ${sum.tdmrCount} of ${sum.maxTdmrs} TDMRs.`,
-  };
+function verdictHtml(o: Outcome): string {
+  const v = o.verdict;
+  const facts: string[] = [];
+  if (!v.ok && v.stage) facts.push(`stage: ${v.stageText ?? v.stage}`);
+  if (v.status) facts.push(`module status ${v.status} ${v.statusName}${v.statusDetail ? ` (${v.statusDetail})` : ''}`);
+  if (v.errno) facts.push(`kernel error ${v.errno} (${v.errnoValue})`);
+  const msgs = v.kernelMessages.length ? `<pre class="log">${v.kernelMessages.map(esc).join('\n')}</pre>` : '';
+  return `<div class="verdict ${v.level}" data-level="${v.level}"><strong>${esc(v.headline)}</strong>${facts.length ? `<p>${facts.map(esc).join(' · ')}</p>` : ''}${msgs}</div>`;
 }
 
 function hostFacts(s: ReportSubject): string {
-  const h = s.host;
+  const o = s.outcome;
+  const h = o.host;
   const mem = h.memblock.reduce((n, r) => n + r.end - r.start, 0);
   const nodes = new Set(h.memblock.map((r) => r.nid)).size;
+  const bc = blockCounts(o);
   const facts: Array<[string, string]> = [
     ['host', h.name],
-    ['input file', s.file],
-    ['kernel variant', s.variant],
-    ['memblock memory', `${humanSize(mem)} in ${h.memblock.length} region${h.memblock.length === 1 ? '' : 's'}`],
+    ['input', s.provenance.input],
+    ['kernel', `${o.subject.kernel}${o.subject.kernelReason ? ` (${o.subject.kernelReason})` : ''}`],
+    [
+      'memblock memory at init',
+      `${humanSize(mem)} in ${h.memblock.length} region${h.memblock.length === 1 ? '' : 's'}`,
+    ],
     ['NUMA nodes', String(nodes)],
     ['CMRs', `${h.cmrs.length} covering ${humanSize(h.cmrs.reduce((n, c) => n + c.size, 0))}`],
     ['reserved ranges', String(h.reserved.length)],
@@ -115,10 +87,7 @@ function hostFacts(s: ReportSubject): string {
       'module',
       `TDX ${h.module.version ?? '1.5'}; max ${h.module.max_tdmrs} TDMRs, ${h.module.max_reserved_per_tdmr} reserved areas each`,
     ],
-    [
-      'PAMT entry sizes',
-      `4K ${h.module.pamt_entry_size['4k']} B, 2M ${h.module.pamt_entry_size['2m']} B, 1G ${h.module.pamt_entry_size['1g']} B`,
-    ],
+    ['memory blocks', `${blockCountsText(bc)} (${humanSize(bc.blockSize)} each)`],
   ];
   if (h.devices?.length)
     facts.push([
@@ -128,11 +97,29 @@ function hostFacts(s: ReportSubject): string {
   return `<div class="facts">${facts.map(([k, v]) => `<div><span class="k">${esc(k)}</span>${esc(v)}</div>`).join('')}</div>`;
 }
 
-function findingsHtml(list: Finding[]): string {
+function fixHtml(f: Fix, ruledOut: boolean): string {
+  const trial = f.trial
+    ? `<div class="trial ${f.trial.ok ? 'ok' : 'fail'}">${esc(trialText(f.trial))}</div>`
+    : f.notTried
+      ? `<div class="trial none">Not tried in the emulator: ${esc(f.notTried)}</div>`
+      : '';
+  return `<li class="fix${ruledOut ? ' ruled-out' : ''}"><span class="fix-kind">${esc(ruledOut ? 'does not help' : f.kind)}</span> ${esc(fixText(f))}${trial}</li>`;
+}
+
+function findingsHtml(list: readonly Finding[]): string {
+  if (!list.length) return '<p>No findings: nothing in this outcome needs attention.</p>';
   return `<ul class="findings">${list
     .map(
       (f) =>
-        `<li class="finding ${f.severity}"><span class="sev">${f.severity}</span><h3>${esc(f.title)}</h3><p>${esc(f.text)}</p></li>`,
+        `<li class="finding ${f.severity}" data-finding="${f.id}"><span class="sev">${f.severity}</span><h3>${esc(f.title)}</h3> <span class="fid mono">${f.id}</span>` +
+        `<p>${esc(f.cause)}</p>` +
+        (f.evidence.length
+          ? `<ul class="evidence">${f.evidence.map((e) => `<li>${esc(evidenceText(e))}</li>`).join('')}</ul>`
+          : '') +
+        (f.fixes.length || f.ruledOut?.length
+          ? `<ul class="fixes">${f.fixes.map((x) => fixHtml(x, false)).join('')}${(f.ruledOut ?? []).map((x) => fixHtml(x, true)).join('')}</ul>`
+          : '') +
+        '</li>',
     )
     .join('\n')}</ul>`;
 }
@@ -150,95 +137,100 @@ function mapsHtml(s: ReportSubject, prefix: string, insets: boolean): string {
   return parts.join('\n');
 }
 
-function tdmrTable(s: ReportSubject): string {
-  const plan = s.plan;
-  const rows: string[] = [];
-  const n = plan.tdmrs.length;
-  if (n === 0) return '<p>The kernel built no TDMRs.</p>';
-  for (let i = 0; i < Math.min(n, MAX_TDMR_ROWS); i++) {
-    const t = plan.tdmrs[i];
-    const failed = !plan.ok && plan.failedTdmr === i;
-    if (!plan.ok) {
-      rows.push(
-        `<tr${failed ? ' class="failed"' : ''}><td class="num">${i}</td><td>${rangeCell(t.base, t.base + t.size)}</td><td>${sizeCell(t.size)}</td><td colspan="4">${failed ? `<strong>failed here (${esc(plan.stage)} stage, ${esc(plan.errno)})</strong>` : 'not completed'}</td></tr>`,
+function neededHtml(o: Outcome): string {
+  const n = o.reservedNeed!;
+  const rows = n.areas.map((a, j) => {
+    const over = j >= n.limit;
+    return `<tr${over ? ' class="failed"' : ''}><td class="num">${j + 1}</td><td>${rangeCell(n.base + a.offset, n.base + a.offset + a.size)}</td><td>${sizeCell(a.size)}</td><td>${a.kind === 'pamt' ? `PAMT of TDMR ${a.pamtOf}` : 'hole'}</td><td>${over ? '<strong>past the limit</strong>' : 'within the limit'}</td></tr>`;
+  });
+  return `<p>TDMR ${n.tdmr} needs ${n.areas.length} reserved areas; the module allows ${n.limit}.</p><table><thead><tr><th class="num">#</th><th>range</th><th>size</th><th>why</th><th></th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
+}
+
+function tdmrTable(o: Outcome): string {
+  const rows = tdmrRows(o);
+  if (!rows.length)
+    return `<p>${o.plan ? 'The kernel built no TDMRs.' : `No TDMRs were built: init stopped at ${esc(o.verdict.stageText ?? o.verdict.stage ?? 'an earlier step')}.`}</p>`;
+  const out: string[] = [];
+  for (const r of rows.slice(0, MAX_TDMR_ROWS)) {
+    if (!r.pamt || !r.reserved) {
+      out.push(
+        `<tr${r.failed ? ' class="failed"' : ''}><td class="num">${r.index}</td><td>${rangeCell(r.base, r.end)}</td><td>${sizeCell(r.end - r.base)}</td><td colspan="4">${r.failed ? `<strong>failed here: ${esc(r.failed)}</strong>` : 'not completed'}</td></tr>`,
       );
       continue;
     }
-    const full = plan.tdmrs[i];
-    const r = full.reserved;
-    const listed = r
+    const listed = r.reserved
       .slice(0, MAX_RSVD_LISTED)
       .map(
         (a) =>
           `${a.kind === 'pamt' ? `PAMT ${a.pamtOf}` : 'hole'} <span class="mono">+${hex(a.offset)}</span> ${sizeCell(a.size)}`,
       )
       .join('<br>');
-    const more = r.length > MAX_RSVD_LISTED ? `<br><span class="note">… ${r.length - MAX_RSVD_LISTED} more</span>` : '';
-    const p = full.pamt;
-    rows.push(
-      `<tr><td class="num">${i}</td><td>${rangeCell(t.base, t.base + t.size)}</td><td>${sizeCell(t.size)}</td>` +
-        `<td class="num">${r.length} / ${s.host.module.max_reserved_per_tdmr}</td><td>${listed}${more}</td>` +
-        `<td>${rangeCell(p.base, p.base + pamtTotal(p))}<br>4K ${sizeCell(p.size4k)} · 2M ${sizeCell(p.size2m)} · 1G ${sizeCell(p.size1g)}</td>` +
-        `<td class="num">${full.pamtNid}${nodeOfAddress(s.host, p.base) !== full.pamtNid ? ` → ${nodeOfAddress(s.host, p.base)}` : ''}</td></tr>`,
+    const more =
+      r.reserved.length > MAX_RSVD_LISTED
+        ? `<br><span class="note">… ${r.reserved.length - MAX_RSVD_LISTED} more</span>`
+        : '';
+    const p = r.pamt;
+    out.push(
+      `<tr${r.failed ? ' class="failed"' : ''}><td class="num">${r.index}</td><td>${rangeCell(r.base, r.end)}${r.failed ? `<br><strong>${esc(r.failed)}</strong>` : ''}</td><td>${sizeCell(r.end - r.base)}</td>` +
+        `<td class="num">${r.reserved.length} / ${r.reservedLimit}</td><td>${listed}${more}</td>` +
+        `<td>${rangeCell(p.base, p.base + p.total)}<br>4K ${sizeCell(p.size4k)} · 2M ${sizeCell(p.size2m)} · 1G ${sizeCell(p.size1g)}</td>` +
+        `<td class="num">${p.wantedNid}${p.placedNid !== p.wantedNid ? ` → ${p.placedNid}` : ''}</td></tr>`,
     );
   }
   const cap =
-    n > MAX_TDMR_ROWS
-      ? `<p class="note">Showing ${MAX_TDMR_ROWS} of ${n} TDMRs; <code>tdx-lab plan --json</code> lists them all.</p>`
+    rows.length > MAX_TDMR_ROWS
+      ? `<p class="note">Showing ${MAX_TDMR_ROWS} of ${rows.length} TDMRs; <code>tdx-lab plan --json</code> lists them all.</p>`
       : '';
   return (
-    `<table><thead><tr><th class="num">#</th><th>range</th><th>size</th><th class="num">reserved</th><th>reserved areas (offset, size)</th><th>PAMT (4K · 2M · 1G)</th><th class="num">PAMT node</th></tr></thead><tbody>\n${rows.join('\n')}\n</tbody></table>` +
+    `<table><thead><tr><th class="num">#</th><th>range</th><th>size</th><th class="num">reserved</th><th>reserved areas (offset, size)</th><th>PAMT (4K · 2M · 1G)</th><th class="num">PAMT node</th></tr></thead><tbody>\n${out.join('\n')}\n</tbody></table>` +
     cap
   );
 }
 
-function pamtTable(s: ReportSubject): string {
-  const sum = summarizePlan(s.host, s.plan);
-  if (!s.plan.ok) return '<p>No PAMT was allocated: the kernel failed before (or while) setting up PAMTs.</p>';
-  const rows = sum.nodes.map(
+function pamtTable(o: Outcome): string {
+  const p = o.pamt;
+  if (!o.plan?.ok) return '<p>No PAMT was allocated: the kernel failed before (or while) setting up PAMTs.</p>';
+  const rows = p.nodes.map(
     (n) =>
-      `<tr><td class="num">${n.nid}</td><td class="num">${esc(humanSize(n.tdxBytes))}</td><td class="num">${esc(humanSize(n.pamtBytes))}</td><td class="num">${n.pamtPercent.toFixed(3)}%</td></tr>`,
+      `<tr><td class="num">${n.nid}</td><td class="num">${esc(humanSize(n.tdxBytes))}</td><td class="num">${sizeCell(n.pamtBytes)}</td><td class="num">${n.pamtPercent.toFixed(3)}%</td></tr>`,
   );
   rows.push(
-    `<tr><th>total</th><th class="num">${esc(humanSize(sum.tdxBytes))}</th><th class="num">${esc(humanSize(sum.pamtBytes))} (${sum.pamtKb} KB)</th><th class="num">${sum.pamtPercent.toFixed(3)}%</th></tr>`,
+    `<tr><th>total</th><th class="num">${esc(humanSize(p.tdxBytes))}</th><th class="num">${sizeCell(p.bytes)} = ${p.kb} KB</th><th class="num">${p.percent.toFixed(3)}%</th></tr>`,
   );
-  return `<table><thead><tr><th class="num">node</th><th class="num">TDX memory</th><th class="num">PAMT placed on the node</th><th class="num">PAMT / memory</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
+  const note = p.kept
+    ? `<p>The kernel printed <span class="mono">${p.printedKb} KB allocated for PAMT</span>.</p>`
+    : '<p class="note">Init failed after the PAMTs were allocated, so the kernel freed them again: these are the figures it planned.</p>';
+  return `${note}<table><thead><tr><th class="num">node</th><th class="num">TDX memory</th><th class="num">PAMT placed on the node</th><th class="num">PAMT / memory</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
 }
 
-function logHtml(lines: readonly string[]): string {
-  const shown = lines.slice(0, MAX_LOG_LINES).map((l) => {
-    const cls = /failed|error|exhausted|refus/i.test(l) ? 'err' : /warn|fallback/i.test(l) ? 'warn' : '';
-    return cls ? `<span class="${cls}">${esc(l)}</span>` : esc(l);
+function logHtml(o: Outcome): string {
+  const items = excerpt(o.log, keyLogLines(o));
+  if (!items.length) return '<p>The kernel printed nothing.</p>';
+  const lines = items.map((it) => {
+    if (it.kind === 'gap')
+      return `<span class="gap">… ${it.omitted} line${it.omitted === 1 ? '' : 's'} left out</span>`;
+    const text = esc(it.text) + (it.count > 1 ? ` <span class="count">×${it.count}</span>` : '');
+    return it.key ? `<span class="err">${text}</span>` : text;
   });
-  const more = lines.length > MAX_LOG_LINES ? `\n… ${lines.length - MAX_LOG_LINES} more lines` : '';
-  return `<pre class="log">${shown.join('\n')}${more}</pre>`;
+  return `<pre class="log">${lines.join('\n')}</pre>`;
 }
 
-function seamcallTable(
-  records: ReadonlyArray<{
-    name: string;
-    lp: number;
-    status: string;
-    statusName: string;
-    detail?: string;
-    attempt: number;
-    repeat?: number;
-  }>,
-): string {
-  if (!records.length) return '<p>No SEAMCALLs were made.</p>';
-  const rows = records.slice(0, MAX_SEAMCALL_ROWS).map((r, i) => {
+function seamcallTable(o: Outcome): string {
+  if (!o.seamcalls.length) return '<p>No SEAMCALLs were made.</p>';
+  const names = o.seamcalls.map((r) => `${r.name} ${r.status}`);
+  const items = excerpt(names, keySeamcalls(o), { max: 60 });
+  const rows = items.map((it) => {
+    if (it.kind === 'gap') return `<tr><td colspan="6" class="note">… ${it.omitted} SEAMCALLs left out</td></tr>`;
+    const r = o.seamcalls[it.index];
     const ok = r.statusName === 'TDX_SUCCESS';
-    return `<tr><td class="num">${i}</td><td class="mono">${esc(r.name)}</td><td class="num">${r.lp}</td><td class="num">${r.attempt}${r.repeat ? ` ×${r.repeat}` : ''}</td><td class="mono">${esc(r.status)}</td><td class="${ok ? 'status-ok' : 'status-fail'}">${esc(r.statusName)}${r.detail ? ` (${esc(r.detail)})` : ''}</td></tr>`;
+    const rep = (r.repeat ?? 1) * it.count;
+    return `<tr${it.key ? ' class="failed"' : ''}><td class="num">${it.index}</td><td class="mono">${esc(r.name)}</td><td class="num">${r.lp}</td><td class="num">${r.attempt}${rep > 1 ? ` ×${rep}` : ''}</td><td class="mono">${esc(r.status)}</td><td class="${ok ? 'status-ok' : 'status-fail'}">${esc(r.statusName)}${r.detail ? ` (${esc(r.detail)})` : ''}</td></tr>`;
   });
-  const more =
-    records.length > MAX_SEAMCALL_ROWS
-      ? `<p class="note">Showing ${MAX_SEAMCALL_ROWS} of ${records.length} SEAMCALLs.</p>`
-      : '';
-  return `<table><thead><tr><th class="num">#</th><th>leaf</th><th class="num">CPU</th><th class="num">attempt</th><th>status</th><th>meaning</th></tr></thead><tbody>${rows.join('')}</tbody></table>${more}`;
+  return `<table><thead><tr><th class="num">#</th><th>leaf</th><th class="num">CPU</th><th class="num">attempt</th><th>status</th><th>meaning</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
 }
 
-function scenarioTimeline(s: ReportSubject): string {
-  const r = s.scenario!.result;
+function scenarioTimeline(o: Outcome): string {
+  const r = o.scenario!;
   const rows = r.events.map(
     (e) =>
       `<tr${e.ok ? '' : ' class="failed"'}><td class="num">${e.index}</td><td>${e.t ?? ''}</td><td>${esc(e.kind)}</td><td>${esc(e.summary)}${e.note ? `<br><span class="note">${esc(e.note)}</span>` : ''}</td><td class="${e.ok ? 'status-ok' : 'status-fail'}">${e.ok ? 'ok' : esc(e.errno ?? 'failed')}</td></tr>`,
@@ -247,52 +239,63 @@ function scenarioTimeline(s: ReportSubject): string {
 }
 
 function subjectSections(sec: Sections, s: ReportSubject, key: string, label: string, on: ReportSections): void {
-  const v = verdict(s);
+  const o = s.outcome;
   sec.add(
     `${key}-summary`,
     `${label}Summary`,
-    `<div class="verdict ${v.ok ? 'ok' : 'fail'}"><strong>${esc(v.headline)}</strong><p>${esc(v.detail)}</p></div>${hostFacts(s)}${s.host.description ? `<p>${esc(s.host.description)}</p>` : ''}`,
+    `${verdictHtml(o)}${hostFacts(s)}${o.subject.description ? `<p>${esc(o.subject.description)}</p>` : ''}`,
   );
-  if (on.findings !== false) sec.add(`${key}-findings`, `${label}Findings`, findingsHtml(findingsFor(s)));
+  if (on.findings !== false) sec.add(`${key}-findings`, `${label}Findings`, findingsHtml(o.findings));
   sec.add(`${key}-map`, `${label}Memory map`, mapsHtml(s, key, on.insets !== false), true);
+  if (o.reservedNeed) sec.add(`${key}-needed`, `${label}Reserved areas needed`, neededHtml(o));
   if (on.tables !== false) {
-    sec.add(`${key}-tdmrs`, `${label}TDMRs, reserved areas and PAMTs`, tdmrTable(s), true);
-    sec.add(`${key}-pamt`, `${label}PAMT cost per node`, pamtTable(s));
+    sec.add(`${key}-tdmrs`, `${label}TDMRs, reserved areas and PAMTs`, tdmrTable(o), true);
+    sec.add(`${key}-pamt`, `${label}PAMT cost per node`, pamtTable(o));
   }
   if (on.logs === false) return;
-  if (s.scenario) {
-    sec.add(`${key}-timeline`, `${label}Scenario timeline`, scenarioTimeline(s));
-    const r = s.scenario.result;
-    const log = [...r.bootLog, ...r.events.flatMap((e) => e.log)];
-    sec.add(`${key}-log`, `${label}Kernel log`, logHtml(log), true);
-    sec.add(`${key}-seamcalls`, `${label}SEAMCALL log`, seamcallTable(r.events.flatMap((e) => e.seamcalls)));
-  } else {
-    sec.add(`${key}-log`, `${label}Kernel log`, logHtml(s.init ? s.init.log : s.plan.log.map((l) => l.text)), true);
-    if (s.init) sec.add(`${key}-seamcalls`, `${label}SEAMCALL log`, seamcallTable(s.init.seamcalls));
-  }
+  if (o.scenario) sec.add(`${key}-timeline`, `${label}Scenario timeline`, scenarioTimeline(o));
+  sec.add(`${key}-log`, `${label}Kernel log (emulated)`, logHtml(o), true);
+  sec.add(`${key}-seamcalls`, `${label}SEAMCALL log (emulated)`, seamcallTable(o));
 }
 
 function comparisonTable(a: ReportSubject, b: ReportSubject): string {
-  const row = (k: string, f: (s: ReportSubject) => string) =>
-    `<tr><td>${esc(k)}</td><td>${esc(f(a))}</td><td>${esc(f(b))}</td></tr>`;
-  const sa = summarizePlan(a.host, a.plan);
-  const sb = summarizePlan(b.host, b.plan);
-  const sum = (s: ReportSubject) => (s === a ? sa : sb);
+  const row = (k: string, f: (o: Outcome) => string) =>
+    `<tr><td>${esc(k)}</td><td>${esc(f(a.outcome))}</td><td>${esc(f(b.outcome))}</td></tr>`;
   return (
     `<table class="compare"><thead><tr><th></th><th>A: ${esc(a.file)}</th><th>B: ${esc(b.file)}</th></tr></thead><tbody>` +
     [
-      row('host', (s) => s.host.name),
-      row('verdict', (s) => verdict(s).headline),
-      row('memblock regions', (s) => String(s.host.memblock.length)),
-      row('TDX memory', (s) => humanSize(sum(s).tdxBytes)),
-      row('TDMRs', (s) => `${sum(s).tdmrCount} of ${sum(s).maxTdmrs}`),
-      row('most reserved areas in one TDMR', (s) => `${sum(s).maxReservedUsed} of ${sum(s).maxReservedPerTdmr}`),
-      row('PAMT', (s) => `${humanSize(sum(s).pamtBytes)} (${sum(s).pamtPercent.toFixed(3)}%)`),
-      row('CMRs', (s) => String(s.host.cmrs.length)),
-      row('devices', (s) => (s.host.devices ?? []).map((d) => d.name).join(', ') || 'none'),
+      row('host', (o) => o.host.name),
+      row('kernel', (o) => o.subject.kernel),
+      row('verdict', (o) => o.verdict.headline),
+      row('memblock regions', (o) => String(o.host.memblock.length)),
+      row('TDX memory', (o) => humanSize(o.pamt.tdxBytes)),
+      row('TDMRs', (o) => `${o.plan?.tdmrs.length ?? 0} of ${o.host.module.max_tdmrs}`),
+      row('PAMT', (o) => `${sizeText(o.pamt.bytes)}, ${o.pamt.percent.toFixed(3)}%`),
+      row('findings', (o) => o.findings.map((f) => f.id).join(', ') || 'none'),
+      row('devices', (o) => (o.host.devices ?? []).map((d) => d.name).join(', ') || 'none'),
     ].join('') +
     '</tbody></table>'
   );
+}
+
+function provenanceRows(subjects: readonly ReportSubject[], o: HtmlOptions): Array<[string, string]> {
+  const rows: Array<[string, string]> = [['tool', `TDX Platform Lab ${ENGINE_VERSION}`]];
+  subjects.forEach((s, i) => {
+    const p = s.provenance;
+    const tag = subjects.length > 1 ? `${String.fromCharCode(65 + i)}: ` : '';
+    rows.push([`${tag}input`, p.input]);
+    if (p.sha256) rows.push([`${tag}input SHA-256`, p.sha256]);
+    if (p.command) rows.push([`${tag}command`, p.command]);
+    rows.push([`${tag}kernel variant`, `${p.kernel}${p.kernelReason ? ` (${p.kernelReason})` : ''}`]);
+    if (p.recorded)
+      rows.push([
+        `${tag}stored run`,
+        `#${p.recorded.run} of session '${p.recorded.session}', recorded ${p.recorded.at} with engine ${p.recorded.engine}`,
+      ]);
+    rows.push([`${tag}emulator runs`, s.outcome.runs.map((r) => r.purpose).join('; ')]);
+  });
+  if (o.timestamp) rows.push(['generated', o.timestamp]);
+  return rows;
 }
 
 export interface ReportDocument {
@@ -303,35 +306,26 @@ export interface ReportDocument {
 /** The full report page for one subject, or two side by side (compare). */
 export function reportHtml(subjects: readonly ReportSubject[], o: HtmlOptions = {}): ReportDocument {
   const [a, b] = subjects;
-  const kind = a.scenario ? 'Scenario report' : b ? 'Comparison report' : 'TDX plan report';
+  const kind = a.outcome.scenario ? 'Scenario report' : b ? 'Comparison report' : 'TDX plan report';
   const title = b
-    ? `${kind}: ${a.host.name} vs ${b.host.name}`
-    : `${kind}: ${a.scenario ? a.scenario.scenario.name : a.host.name}`;
+    ? `${kind}: ${a.outcome.subject.name} vs ${b.outcome.subject.name}`
+    : `${kind}: ${a.outcome.subject.name}`;
   const sec = new Sections();
   if (b) {
     sec.add('comparison', 'Comparison', comparisonTable(a, b));
     subjectSections(sec, a, 'a', 'A · ', o.sections ?? {});
     subjectSections(sec, b, 'b', 'B · ', o.sections ?? {});
   } else subjectSections(sec, a, 's', '', o.sections ?? {});
-  const prov: Array<[string, string]> = [
-    ['engine', `TDX Platform Lab ${ENGINE_VERSION}`],
-    ['kernel variant', subjects.map((s) => s.variant).join(', ')],
-    ['input', subjects.map((s) => s.file).join(', ')],
-  ];
-  if (a.scenario) prov.push(['scenario', a.scenario.scenario.name]);
-  if (o.timestamp) prov.push(['generated', o.timestamp]);
   sec.add(
     'provenance',
     'Provenance',
-    `<table>${prov.map(([k, v]) => `<tr><th>${esc(k)}</th><td>${esc(v)}</td></tr>`).join('')}</table><p class="note">Same inputs, same engine version: byte-identical HTML and SVG.</p>`,
+    `<table>${provenanceRows(subjects, o)
+      .map(([k, v]) => `<tr><th>${esc(k)}</th><td>${esc(v)}</td></tr>`)
+      .join('')}</table><p class="note">Same inputs, same engine version: byte-identical HTML and SVG.</p>`,
   );
 
   const toc = `<nav class="toc"><h2>Contents</h2><ol>${sec.toc.map((t) => `<li><a href="#${t.id}">${esc(t.title)}</a></li>`).join('')}</ol></nav>`;
-  const sub = a.scenario
-    ? (a.scenario.scenario.description ?? '')
-    : b
-      ? `${a.file} and ${b.file}`
-      : (a.host.description ?? a.file);
+  const sub = b ? `${a.file} and ${b.file}` : (a.outcome.subject.description ?? a.file);
   const body = `<header><h1>${esc(title)}</h1><p class="subtitle">${esc(sub)}</p></header>\n${toc}\n${sec.parts.join('\n')}\n<footer>Generated by tdx-lab report, TDX Platform Lab ${ENGINE_VERSION}.</footer>`;
   const template = readFileSync(templatePath('report.html'), 'utf8');
   const css = readFileSync(templatePath('report.css'), 'utf8');

@@ -4,10 +4,14 @@
  */
 import { parseHTML } from 'linkedom';
 import { hex, humanSize, SZ_1G, SZ_4G } from '../../engine/format/hex.js';
-import { buildMapModel, drawMap, type DrawOptions, type MapModel } from '../../renderer/map/index.js';
+import {
+  buildMapModel,
+  drawMap,
+  mapInputFromOutcome,
+  type DrawOptions,
+  type MapModel,
+} from '../../renderer/map/index.js';
 import type { ReportSubject } from './subject.js';
-import { planTdmrs } from '../../engine/kernel/construct.js';
-import type { ReservedArea } from '../../engine/kernel/reserved.js';
 
 export const MAP_WIDTH = 1060;
 
@@ -45,10 +49,11 @@ function around(a: number, b: number, top: number): [number, number] {
   return [Math.max(0, Math.floor(a / pad) * pad - pad), Math.min(top, Math.ceil(b / pad) * pad + pad)];
 }
 
-/** The insets a report shows: low memory, the failed TDMR, the busiest TDMR, devices and refused blocks. */
+/** The insets a report shows: where it failed, low memory, the busiest TDMR, refused blocks, devices. */
 export function chooseInsets(s: ReportSubject, model: MapModel): Inset[] {
+  const o = s.outcome;
   const out: Inset[] = [];
-  const { host, plan } = s;
+  const { host, plan } = o;
   const low = host.memblock.filter((r) => r.start < SZ_4G);
   if (low.length && host.memblock.some((r) => r.end > SZ_4G)) {
     out.push({
@@ -57,25 +62,16 @@ export function chooseInsets(s: ReportSubject, model: MapModel): Inset[] {
       domain: [0, SZ_4G],
     });
   }
-  if (!plan.ok && plan.failedTdmr !== undefined) {
-    const t = plan.tdmrs[plan.failedTdmr];
+  const f = o.verdict.failedTdmr;
+  if (f) {
     // Where it failed comes first: it wins over a wider inset that contains it.
     out.unshift({
-      title: `TDMR ${plan.failedTdmr} (failed)`,
-      caption: `[${hex(t.base)}, ${hex(t.base + t.size)}) ${humanSize(t.size)}: where the kernel gave up (${plan.stage} stage, ${plan.errno})`,
-      domain: around(t.base, t.base + t.size, model.top),
+      title: `TDMR ${f.index} (${f.by === 'module' ? 'rejected by the module' : 'failed'})`,
+      caption: `[${hex(f.base)}, ${hex(f.end)}) ${humanSize(f.end - f.base)}: ${f.reason}`,
+      domain: around(f.base, f.end, model.top),
     });
   }
-  const rejected = rejectedTdmr(s);
-  if (rejected && plan.ok) {
-    const t = plan.tdmrs[rejected.index];
-    out.unshift({
-      title: `TDMR ${rejected.index} (rejected by the module)`,
-      caption: `[${hex(t.base)}, ${hex(t.base + t.size)}) ${humanSize(t.size)}: TDH.SYS.CONFIG returned ${rejected.reason}`,
-      domain: around(t.base, t.base + t.size, model.top),
-    });
-  }
-  if (plan.ok && plan.tdmrs.length > 1) {
+  if (plan?.ok && plan.tdmrs.length > 1) {
     let best = -1;
     plan.tdmrs.forEach((t, i) => {
       if (t.reserved.length > 0 && (best < 0 || t.reserved.length > plan.tdmrs[best].reserved.length)) best = i;
@@ -89,13 +85,13 @@ export function chooseInsets(s: ReportSubject, model: MapModel): Inset[] {
       });
     }
   }
-  const refused = (s.memoryBlocks ?? []).filter((b) => b.state === 'refused');
+  const refused = o.memoryBlocks.filter((b) => b.state === 'refused');
   if (refused.length) {
     const a = refused[0].start;
     const b = refused[refused.length - 1].end;
     out.push({
       title: 'Refused memory blocks',
-      caption: `[${hex(a)}, ${hex(b)}) ${humanSize(b - a)}: onlining refused`,
+      caption: `[${hex(a)}, ${hex(b)}) ${humanSize(b - a)}: onlining refused by the TDX memory notifier`,
       domain: around(a, b, model.top),
     });
   }
@@ -126,30 +122,7 @@ export function chooseInsets(s: ReportSubject, model: MapModel): Inset[] {
   });
 }
 
-/** The TDMR the module rejected in TDH.SYS.CONFIG, from the decoded status detail ("TDMR 3", ...). */
-export function rejectedTdmr(s: ReportSubject): { index: number; reason: string } | undefined {
-  const st = s.init ?? s.scenario?.result.events.find((e) => !e.ok && e.statusName);
-  const detail = st?.statusDetail ?? undefined;
-  const m = detail ? /^TDMR (\d+)/.exec(detail) : null;
-  if (!m || !s.plan.ok || Number(m[1]) >= s.plan.tdmrs.length) return undefined;
-  return { index: Number(m[1]), reason: `${st!.statusName}` };
-}
-
-/** When reserved areas ran out: what the failed TDMR would need (the same plan without the limit). */
-export function neededReserved(s: ReportSubject): { tdmr: number; areas: ReservedArea[] } | undefined {
-  const plan = s.plan;
-  if (plan.ok || plan.stage !== 'reserved' || plan.failedTdmr === undefined) return undefined;
-  const relaxed = planTdmrs({ ...s.host, module: { ...s.host.module, max_reserved_per_tdmr: 2 ** 30 } }, s.variant);
-  const t = relaxed.ok ? relaxed.tdmrs[plan.failedTdmr] : undefined;
-  return t ? { tdmr: plan.failedTdmr, areas: t.reserved } : undefined;
-}
-
+/** The map model of a report subject: the one map input builder, from the Outcome. */
 export function subjectModel(s: ReportSubject): MapModel {
-  return buildMapModel({
-    host: s.host,
-    plan: s.plan,
-    memoryBlocks: s.memoryBlocks,
-    rejectedTdmr: rejectedTdmr(s),
-    neededReserved: neededReserved(s),
-  });
+  return buildMapModel(mapInputFromOutcome(s.outcome));
 }

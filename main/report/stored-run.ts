@@ -1,21 +1,35 @@
 /**
  * A report subject from a lab notebook run (`tdx-lab report --session NAME
- * --run ID`). A run stores its canonical host and kernel variant, so planning
- * it again gives the same report as running `tdx-lab report` on the host file;
- * the subject's file name is the basename the run was recorded from, so even
- * the provenance line matches.
+ * --run ID`): the Outcome the run was recorded with, never a re-plan of the
+ * boot host. A plan run recorded before runs kept their Outcome is analysed
+ * again from its stored host and kernel, and the provenance says so.
  */
 import { basename } from 'node:path';
 import { KERNEL_VARIANTS, type KernelVariant } from '../../engine/host/types.js';
 import { parseHost } from '../../engine/host/validate.js';
-import { planTdmrs } from '../../engine/kernel/construct.js';
-import type { ScenarioResult } from '../../engine/scenario/run.js';
+import { analyzeHost } from '../../engine/outcome/analyze.js';
+import type { Outcome } from '../../engine/outcome/types.js';
 import { InputError } from '../node/input-file.js';
 import type { LabStore } from '../store/lab-store.js';
-import { finalBlocks, hostSubject, type ReportSubject } from './subject.js';
+import type { RunWithPayload } from '../store/types.js';
+import type { HostRecord } from '../store/types.js';
+import { storedOutcome } from '../store/stored-outcome.js';
+import { subjectFor, type ReportSubject } from './subject.js';
 
-function isScenarioResult(p: unknown): p is ScenarioResult {
-  return typeof p === 'object' && p !== null && Array.isArray((p as ScenarioResult).events) && 'final' in p;
+/** The stored run's Outcome; an old plan run is re-analysed (and says so), an old simulate run cannot be. */
+export function outcomeOfRun(run: RunWithPayload, host: HostRecord | null): { outcome: Outcome; reanalyzed: boolean } {
+  const kept = storedOutcome(run.payload);
+  if (kept) return { outcome: kept, reanalyzed: false };
+  if (run.kind !== 'plan')
+    throw new InputError(
+      `run #${run.id} (${run.kind}) was recorded by tdx-lab ${run.engineVersion} before runs kept their outcome, so it cannot be shown as recorded; run it again with --session`,
+    );
+  if (!host) throw new InputError(`run #${run.id} has no stored host to report on`);
+  const parsed = parseHost(host.host);
+  if (!parsed.ok) throw new InputError(`run #${run.id}: the stored host is not valid (${parsed.problems[0]?.message})`);
+  if (!(KERNEL_VARIANTS as readonly string[]).includes(run.kernelVariant))
+    throw new InputError(`run #${run.id}: unknown kernel variant '${run.kernelVariant}'`);
+  return { outcome: analyzeHost(parsed.value, run.kernelVariant as KernelVariant), reanalyzed: true };
 }
 
 /** Loads run `runId` of session `session`; a missing session or run, or one of another session, is an InputError. */
@@ -25,30 +39,17 @@ export function runSubject(store: LabStore, session: string, runId: number): Rep
   const run = store.getRun(runId);
   if (!run || run.sessionId !== s.id) throw new InputError(`session '${session}' has no run #${runId}`);
   const rec = run.hostId === null ? null : store.getHost(run.hostId);
-  if (!rec) throw new InputError(`run #${runId} has no stored host to report on`);
-  const parsed = parseHost(rec.host);
-  if (!parsed.ok) throw new InputError(`run #${runId}: the stored host is not valid (${parsed.problems[0]?.message})`);
-  const host = parsed.value;
-  if (!(KERNEL_VARIANTS as readonly string[]).includes(run.kernelVariant))
-    throw new InputError(`run #${runId}: unknown kernel variant '${run.kernelVariant}'`);
-  const variant = run.kernelVariant as KernelVariant;
-  const from = rec.provenance.file;
-  const file = typeof from === 'string' && from !== '' ? basename(from) : `${rec.name}.json`;
-  if (run.kind === 'simulate' && isScenarioResult(run.payload)) {
-    // The stored result stands in for the scenario (its events are not stored): the
-    // plan is the stored host's, so hot-adds before the first init are not on the map.
-    const result = run.payload;
-    return {
-      file,
-      host,
-      variant,
-      plan: planTdmrs(host, variant),
-      scenario: {
-        scenario: { name: result.name, kernel: variant, moduleLoaded: true, metadata: 'sys-rd', host, events: [] },
-        result,
-      },
-      memoryBlocks: finalBlocks(result, host.platform?.memory_block_size ?? 128 * 1024 * 1024),
-    };
-  }
-  return hostSubject(file, host, variant);
+  const { outcome, reanalyzed } = outcomeOfRun(run, rec);
+  const from = rec?.provenance.file;
+  const file = typeof from === 'string' && from !== '' ? basename(from) : `${outcome.subject.name}.json`;
+  return subjectFor(file, outcome, {
+    recorded: {
+      session: s.name,
+      run: run.id,
+      at: run.createdAt,
+      engine: reanalyzed
+        ? `${run.engineVersion} (re-analysed now: the run predates stored outcomes)`
+        : run.engineVersion,
+    },
+  });
 }

@@ -11,6 +11,8 @@ import type { Host, KernelVariant } from '../../engine/host/types.js';
 import type { Plan } from '../../engine/kernel/construct.js';
 import type { LabStore } from './lab-store.js';
 import type { EventInput, HostOrigin, RunKind, RunRecord, RunStatus, RunSummary, StoredTdmr } from './types.js';
+import type { Outcome } from '../../engine/outcome/types.js';
+import { STORED_RUN_FORMAT, type StoredRunPayload } from './stored-outcome.js';
 
 export interface RecordRunInput {
   kind: RunKind;
@@ -31,6 +33,14 @@ export interface RecordRunInput {
   /** Extra summary fields, merged over the plan's summary. */
   summary?: RunSummary;
   events?: Iterable<EventInput>;
+  /**
+   * The analysis (engine/outcome): kept with the run, so opening or reporting
+   * it later shows what was recorded. Gives the plan, status, stage and errno
+   * unless they are set.
+   */
+  outcome?: Outcome;
+  /** A simulate run's scenario document, so the run can replay its own timeline. */
+  scenarioJson?: unknown;
 }
 
 export interface RecordedRun {
@@ -51,12 +61,30 @@ export function tdmrsOfPlan(plan: Plan): StoredTdmr[] {
   }));
 }
 
+/** Status, stage, errno and plan from the Outcome; the payload keeps the Outcome itself. */
+function fromOutcome(input: RecordRunInput, o: Outcome): RecordRunInput {
+  const v = o.verdict;
+  const payload: StoredRunPayload = { format: STORED_RUN_FORMAT, outcome: o };
+  if (input.payload !== undefined) payload.result = input.payload;
+  else if (o.plan) payload.result = planToResultJson(o.plan);
+  if (input.scenarioJson !== undefined) payload.scenario = input.scenarioJson;
+  return {
+    ...input,
+    plan: input.plan ?? o.plan ?? undefined,
+    status: input.status ?? (v.ok || v.noInit ? 'ok' : 'failed'),
+    stage: input.stage !== undefined ? input.stage : v.ok ? null : v.stage,
+    errno: input.errno !== undefined ? input.errno : v.ok ? null : v.errno,
+    payload,
+  };
+}
+
 /** Records one run in session `sessionName` (created if missing). */
 export function recordRun(store: LabStore, sessionName: string, input: RecordRunInput): RecordedRun {
   return store.transaction(() => recordRunTx(store, sessionName, input));
 }
 
-function recordRunTx(store: LabStore, sessionName: string, input: RecordRunInput): RecordedRun {
+function recordRunTx(store: LabStore, sessionName: string, given: RecordRunInput): RecordedRun {
+  const input = given.outcome ? fromOutcome(given, given.outcome) : given;
   const session = store.ensureSession(sessionName);
   const host = store.findOrAddHost(session.id, {
     host: hostToJson(input.host),

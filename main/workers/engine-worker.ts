@@ -34,6 +34,9 @@ export interface SimulateTask {
 
 export type EngineTask = PlanTask | SweepChunkTask | SimulateTask;
 
+/** The app's analyses, imports and report layout (called by name: piscina's `name` option). */
+export { outcomeTask } from './outcome-tasks.js';
+
 export default function runTask(task: EngineTask): Plan | SweepRow[] | ScenarioResult {
   switch (task.kind) {
     case 'plan':

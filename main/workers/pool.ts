@@ -14,6 +14,7 @@ import type { SweepRow } from '../../engine/sweep/row.js';
 import type { Scenario } from '../../engine/scenario/types.js';
 import type { ScenarioResult } from '../../engine/scenario/run.js';
 import type { EngineTask } from './engine-worker.js';
+import type { OutcomeTask, OutcomeTaskReply } from './outcome-tasks.js';
 
 /** The worker entry, next to this file in the compiled output (dist/main/workers/). */
 export const ENGINE_WORKER_URL = new URL('./engine-worker.js', import.meta.url);
@@ -56,6 +57,8 @@ export interface EnginePool {
   /** Plays a validated scenario (parseScenario) in a worker. */
   simulate(scenario: Scenario): Promise<ScenarioResult>;
   runSweep(sweep: Sweep, options?: RunSweepOptions): Promise<SweepRow[]>;
+  /** Parses, validates and analyses in a worker (main/workers/outcome-tasks.ts). */
+  outcome(task: OutcomeTask): Promise<OutcomeTaskReply>;
   /** Waits for running tasks, then stops the workers. */
   close(): Promise<void>;
   /** Stops the workers at once; pending tasks reject. */
@@ -75,7 +78,7 @@ export function createEnginePool(options: EnginePoolOptions = {}): EnginePool {
   const workers = options.workers ?? availableParallelism();
   if (!Number.isInteger(workers) || workers < 1)
     throw new RangeError(`workers must be a positive integer, got ${workers}`);
-  const pool = new Piscina<EngineTask, unknown>({
+  const pool = new Piscina<EngineTask | OutcomeTask, unknown>({
     filename: fileURLToPath(ENGINE_WORKER_URL),
     minThreads: workers,
     maxThreads: workers,
@@ -137,6 +140,7 @@ export function createEnginePool(options: EnginePoolOptions = {}): EnginePool {
     plan: (host, variant = 'upstream') => pool.run({ kind: 'plan', host, variant }) as Promise<Plan>,
     simulate: (scenario) => pool.run({ kind: 'simulate', scenario }) as Promise<ScenarioResult>,
     runSweep,
+    outcome: (task) => pool.run(task, { name: 'outcomeTask' }) as Promise<OutcomeTaskReply>,
     close: () => pool.close(),
     destroy: () => pool.destroy(),
   };

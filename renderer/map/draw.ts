@@ -197,6 +197,19 @@ function shapeTitle(s: MapShape): string {
   return [s.label, ...Object.entries(s.details).map(([k, v]) => `${k}: ${v}`)].join('\n');
 }
 
+/** The Outcome's verdict in brief as data-* on the root: every face's map states the same facts. */
+function stampFacts(svg: Sel<SVGSVGElement>, model: MapModel): void {
+  const f = model.facts;
+  if (!f) return;
+  svg
+    .attr('data-ok', String(f.ok))
+    .attr('data-level', f.level)
+    .attr('data-failed-tdmr', f.failedTdmr === null ? 'none' : String(f.failedTdmr))
+    .attr('data-findings', f.findings.join(' '))
+    .attr('data-pamt-kb', f.pamtKb === null ? 'none' : String(f.pamtKb))
+    .attr('data-blocks', f.blocks);
+}
+
 export function drawMap(svgEl: SVGSVGElement, model0: MapModel, options: DrawOptions): MapHandle {
   let model = model0;
   const o = { ...options };
@@ -232,6 +245,7 @@ export function drawMap(svgEl: SVGSVGElement, model0: MapModel, options: DrawOpt
     .attr('class', ROOT_CLASS)
     .attr('role', 'img')
     .attr('aria-label', `Physical memory map of ${model.hostName.replace(/[^\w .,:()+-]/g, '_')}`);
+  stampFacts(svg, model);
   const style = svg.append('style');
   const defs = svg.append('defs');
   // Hatches: reserved areas (purple), areas needed beyond the limit (red, the other diagonal).
@@ -736,6 +750,7 @@ export function drawMap(svgEl: SVGSVGElement, model0: MapModel, options: DrawOpt
     },
     update(next) {
       model = next;
+      stampFacts(svg, model);
       legend = legendPositions(model, o.width);
       layout = computeLayout(model, o, legend.rows);
       scale = fullScale().withDomain(clampDomain(scale.domain));

@@ -23,6 +23,7 @@ export type {
   ShapeKind,
   TrackId,
   MemoryBlockState,
+  MapFacts,
   DrawOptions,
   MapHandle,
   ShapesAtResult,
@@ -30,4 +31,5 @@ export type {
 export { buildMapModel, findShapesAt, TRACK_LABELS } from './model.js';
 export { makeAddressScale, compressedBreakpoints, addressTicks, type AddressScale, type AddressTick } from './scale.js';
 export { drawMap } from './draw.js';
+export { mapInputFromOutcome, mapInputAtStep, mapFacts } from './from-outcome.js';
 export { LEGEND_ENTRIES, PALETTE } from './style.js';

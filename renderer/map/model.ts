@@ -6,6 +6,7 @@
 import { hex, humanSize, SZ_1G, SZ_4G, alignUp } from '../../engine/format/hex.js';
 import { pamtTotal } from '../../engine/kernel/pamt.js';
 import type { Tdmr } from '../../engine/kernel/construct.js';
+import { ref } from '../../engine/outcome/refs.js';
 import type { MapInput, MapModel, MapShape, MapTrack, ShapeKind, ShapesAtResult, TrackId } from './types.js';
 
 export const TRACK_LABELS: Record<TrackId, string> = {
@@ -52,11 +53,6 @@ function rangeDetails(start: number, end: number): Record<string, string> {
   return { range: rangeText(start, end), size: humanSize(end - start) };
 }
 
-/** Keeps ids safe inside attributes and selectors whatever a device is called. */
-function safeId(s: string): string {
-  return s.replace(/[^A-Za-z0-9_.-]/g, '_');
-}
-
 /** Shared (never mutated) class lists: a 100,000-region model should not allocate one array per shape. */
 const NO_CLASSES: string[] = [];
 const MOVABLE = ['movable'];
@@ -98,7 +94,7 @@ export function buildMapModel(input: MapInput): MapModel {
     const nid = mb[i].nid;
     const k = runsPerNode.get(nid) ?? 0;
     runsPerNode.set(nid, k + 1);
-    const id = k === 0 ? `node-${nid}` : `node-${nid}-${k}`;
+    const id = ref.node(nid, k);
     tracks.numa.push(
       shape(id, 'numa-node', 'numa', mb[i].start, mb[j].end, `node ${nid}`, [`nid-${nid % 8}`], {
         node: String(nid),
@@ -114,7 +110,7 @@ export function buildMapModel(input: MapInput): MapModel {
     if (r.zone) extra.zone = r.zone;
     tracks.memblock.push(
       shape(
-        `memblock-${i}`,
+        ref.memblock(i),
         'memblock',
         'memblock',
         r.start,
@@ -128,14 +124,14 @@ export function buildMapModel(input: MapInput): MapModel {
 
   plan.memlist.forEach((m, i) => {
     tracks['tdx-memory'].push(
-      shape(`tdxmem-${i}`, 'tdx-memory', 'tdx-memory', m.start, m.end, 'TDX memory', NO_CLASSES, {
+      shape(ref.tdxMemory(i), 'tdx-memory', 'tdx-memory', m.start, m.end, 'TDX memory', NO_CLASSES, {
         node: String(m.nid),
       }),
     );
   });
 
   host.cmrs.forEach((c, i) => {
-    tracks.cmr.push(shape(`cmr-${i}`, 'cmr', 'cmr', c.base, c.base + c.size, `CMR ${i}`));
+    tracks.cmr.push(shape(ref.cmr(i), 'cmr', 'cmr', c.base, c.base + c.size, `CMR ${i}`));
   });
 
   plan.tdmrs.forEach((t, i) => {
@@ -153,14 +149,14 @@ export function buildMapModel(input: MapInput): MapModel {
         ? `${plan.stage} stage (${plan.errno})`
         : `rejected by the module: ${input.rejectedTdmr!.reason}`;
     tracks.tdmr.push(
-      shape(`tdmr-${i}`, 'tdmr', 'tdmr', t.base, t.base + t.size, `TDMR ${i}`, failed ? ['failed'] : NO_CLASSES, extra),
+      shape(ref.tdmr(i), 'tdmr', 'tdmr', t.base, t.base + t.size, `TDMR ${i}`, failed ? ['failed'] : NO_CLASSES, extra),
     );
     if (!full) return;
     full.reserved.forEach((r, j) => {
       const start = t.base + r.offset;
       const why = r.kind === 'pamt' ? `PAMT of TDMR ${r.pamtOf}` : 'hole (not TDX memory)';
       tracks.tdmr.push(
-        shape(`rsvd-${i}-${j}`, 'reserved-area', 'tdmr', start, start + r.size, `rsvd ${j}`, [`rsvd-${r.kind}`], {
+        shape(ref.reserved(i, j), 'reserved-area', 'tdmr', start, start + r.size, `rsvd ${j}`, [`rsvd-${r.kind}`], {
           tdmr: String(i),
           kind: why,
           offset: hex(r.offset),
@@ -175,7 +171,7 @@ export function buildMapModel(input: MapInput): MapModel {
     ] as const) {
       if (size > 0) {
         tracks.pamt.push(
-          shape(`pamt-${i}-${pg}`, 'pamt', 'pamt', at, at + size, `PAMT ${i} ${pg.toUpperCase()}`, [`pamt-${pg}`], {
+          shape(ref.pamt(i, pg), 'pamt', 'pamt', at, at + size, `PAMT ${i} ${pg.toUpperCase()}`, [`pamt-${pg}`], {
             tdmr: String(i),
             'page size': pg.toUpperCase(),
             node: String(full.pamtNid),
@@ -194,7 +190,7 @@ export function buildMapModel(input: MapInput): MapModel {
       const over = j >= host.module.max_reserved_per_tdmr;
       tracks.tdmr.push(
         shape(
-          `need-${need.tdmr}-${j}`,
+          ref.needed(need.tdmr, j),
           'needed-area',
           'tdmr',
           start,
@@ -213,17 +209,20 @@ export function buildMapModel(input: MapInput): MapModel {
 
   const blockSize = host.platform?.memory_block_size ?? 128 * 1024 * 1024;
   (input.memoryBlocks ?? []).forEach((b, i) => {
+    // A run of blocks, named as sysfs names them: memoryN (the first) to memoryM.
     const n = b.start % blockSize === 0 ? b.start / blockSize : i;
-    const extra: Record<string, string> = { state: b.state };
+    const count = Math.max(1, Math.round((b.end - b.start) / blockSize));
+    const label = count > 1 ? `memory${n}–memory${n + count - 1}` : `memory${n}`;
+    const extra: Record<string, string> = { state: b.state, blocks: `${label} (${count.toLocaleString('en-US')})` };
     if (b.reason) extra.reason = b.reason;
     tracks['mem-block'].push(
-      shape(`mem-${n}`, 'mem-block', 'mem-block', b.start, b.end, `memory${n}`, [b.state], extra),
+      shape(ref.memoryBlocks(n), 'mem-block', 'mem-block', b.start, b.end, label, [b.state], extra),
     );
   });
 
   for (const d of host.devices ?? []) {
     tracks.device.push(
-      shape(`dev-${safeId(d.name)}`, 'device', 'device', d.start, d.end, d.name, [d.kind], {
+      shape(ref.device(d.name), 'device', 'device', d.start, d.end, d.name, [d.kind], {
         kind: d.kind.toUpperCase(),
         node: String(d.nid),
         zone: d.zone ?? (d.kind === 'dimm' ? 'normal' : 'movable'),
@@ -264,6 +263,7 @@ export function buildMapModel(input: MapInput): MapModel {
     ]),
     counts,
     failedTdmr: plan.ok ? input.rejectedTdmr?.index : plan.failedTdmr,
+    ...(input.facts && { facts: input.facts }),
   };
 }
 

@@ -31,6 +31,20 @@ export interface MapInput {
    * so the map shows why. Not counted as reserved areas.
    */
   neededReserved?: { tdmr: number; areas: readonly ReservedArea[] };
+  /** The Outcome's verdict in brief, stamped on the drawn <svg> (data-*) so every face's map can be checked alike. */
+  facts?: MapFacts;
+}
+
+/** What the map states about the verdict (from the Outcome, never derived by the map). */
+export interface MapFacts {
+  ok: boolean;
+  level: 'ok' | 'warning' | 'error';
+  failedTdmr: number | null;
+  findings: readonly string[];
+  /** The printed PAMT figure, or the planned one when nothing was printed. */
+  pamtKb: number | null;
+  /** Memory blocks per state, e.g. "online:2046,refused:512". */
+  blocks: string;
 }
 
 /** The rows of the map, top to bottom. */
@@ -85,6 +99,7 @@ export interface MapModel {
   counts: Record<ShapeKind, number>;
   /** Index of the TDMR where the kernel failed, or that the module rejected. */
   failedTdmr?: number;
+  facts?: MapFacts;
 }
 
 /** What covers one address: one entry per track that has something there. */

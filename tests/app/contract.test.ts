@@ -14,8 +14,8 @@ import {
   ApiError,
   validateCall,
   type ApiEnvelope,
+  type AnalysisResult,
   type ImportedHost,
-  type PlanHostResult,
   type RunDetail,
   type RunInfo,
   type SessionInfo,
@@ -26,24 +26,23 @@ import { createLabApi } from '../../main/api/lab-api.js';
 import { APP_FIXTURES, SAMPLES_DIR, expectedCounts, loadHostText } from './app-helpers.js';
 import { FIXTURES, PROJECT_ROOT } from '../helpers/golden.js';
 import { parseScenario } from '../../engine/scenario/parse.js';
-import { runScenario, type ScenarioResult } from '../../engine/scenario/run.js';
 import { openLabStore } from '../../main/store/lab-store.js';
 import { recordRun } from '../../main/store/record-run.js';
 import { planTdmrs } from '../../engine/kernel/construct.js';
+import { analyzeHost, analyzeScenario } from '../../engine/outcome/analyze.js';
 
 /** For every method: an argument it must refuse, and the words the error must contain. */
 const BAD_ARGS: Record<keyof typeof API_ARGS, Array<[unknown, RegExp]>> = {
-  planHost: [
-    [{ variant: 'upstream' }, /planHost: argument \$\.hostJson: missing/],
-    [{ hostJson: '{}', variant: 'mainline' }, /planHost: argument \$\.variant: /],
-    [{ hostJson: 42, variant: 'upstream' }, /planHost: argument \$\.hostJson: .*string/],
-    [{ hostJson: '{}', variant: 'upstream', extra: 1 }, /planHost: argument .*extra/],
+  analyze: [
+    [{ variant: 'upstream' }, /analyze: argument \$\.text: missing/],
+    [{ text: '{}', variant: 'mainline' }, /analyze: argument \$\.variant: /],
+    [{ text: 42, variant: 'upstream' }, /analyze: argument \$\.text: .*string/],
+    [{ text: '{}', variant: 'upstream', extra: 1 }, /analyze: argument .*extra/],
   ],
   importArtifacts: [
     [{ files: [] }, /importArtifacts: argument \$\.files: must list at least one file/],
     [{ files: [{ name: 'dmesg.txt' }] }, /importArtifacts: argument \$\.files\[0\]\.text: missing/],
   ],
-  simulateScenario: [[{ scenario: {} }, /simulateScenario: argument \$\.scenarioJson: missing/]],
   listSamples: [[{ all: true }, /listSamples: argument .*all/]],
   loadSample: [
     [{}, /loadSample: argument \$\.name: missing/],
@@ -66,15 +65,15 @@ const BAD_ARGS: Record<keyof typeof API_ARGS, Array<[unknown, RegExp]>> = {
     [{ session: 's', hostJson: '{}', kernel: 'linus' }, /saveToSession: argument \$\.kernel: /],
   ],
   renderReport: [
-    [{ hostJson: '{}', variant: 'upstream' }, /renderReport: argument \$\.format: .*"html"/],
-    [{ hostJson: '{}', variant: 'upstream', format: 'docx' }, /renderReport: argument \$\.format: /],
-    [{ hostJson: '', variant: 'upstream', format: 'html' }, /renderReport: argument \$\.hostJson: must not be empty/],
+    [{ text: '{}', variant: 'upstream' }, /renderReport: argument \$\.format: .*"html"/],
+    [{ text: '{}', variant: 'upstream', format: 'docx' }, /renderReport: argument \$\.format: /],
+    [{ text: '', variant: 'upstream', format: 'html' }, /renderReport: argument \$\.text: must not be empty/],
     [
-      { hostJson: '{}', variant: 'upstream', format: 'html', options: { logs: 'no' } },
+      { text: '{}', variant: 'upstream', format: 'html', options: { logs: 'no' } },
       /renderReport: argument \$\.options\.logs: /,
     ],
     [
-      { hostJson: '{}', variant: 'upstream', format: 'html', options: { scripts: true } },
+      { text: '{}', variant: 'upstream', format: 'html', options: { scripts: true } },
       /renderReport: argument .*scripts/,
     ],
   ],
@@ -119,25 +118,25 @@ test('the Node API answers bad arguments with an error envelope, never a throw',
   }
 });
 
-test('planHost: bad host input names the JSON path; malformed JSON names line and column', async () => {
+test('analyze: bad host input names the JSON path; malformed JSON names line and column', async () => {
   const api = createLabApi({ samplesDir: SAMPLES_DIR, inProcess: true });
   try {
     const { text } = loadHostText(join(APP_FIXTURES, 'cxl-after-init.json'));
     const bad = text.replace('"0x5f0e0000"', '"0x5f0e0001"');
-    const r1 = await api.call('planHost', { hostJson: bad, variant: 'upstream', source: 'bad.json' });
+    const r1 = await api.call('analyze', { text: bad, variant: 'upstream', source: 'bad.json' });
     assert.equal(r1.ok, false);
     if (!r1.ok) {
       assert.equal(r1.error.code, 'bad-input');
       assert.match(r1.error.message, /^bad\.json: \$\.memblock\[1\]\.end: 0x5f0e0001 is not 4 KiB aligned/);
     }
-    const r2 = await api.call('planHost', {
-      hostJson: '{\n  "name": "x",\n  oops }',
+    const r2 = await api.call('analyze', {
+      text: '{\n  "name": "x",\n  oops }',
       variant: 'upstream',
       source: 'broken.json',
     });
     assert.equal(r2.ok, false);
     if (!r2.ok) assert.match(r2.error.message, /^broken\.json: malformed JSON at line 3, column \d+/);
-    const r3 = await api.call('planHost', { hostJson: '{"name": "x"}', variant: 'upstream' });
+    const r3 = await api.call('analyze', { text: '{"name": "x"}', variant: 'upstream' });
     assert.equal(r3.ok, false);
     if (!r3.ok) assert.match(r3.error.message, /\$\.memblock: missing/);
   } finally {
@@ -181,29 +180,27 @@ test('listSamples and loadSample serve resources/hosts; loadSample refuses names
   }
 });
 
-test("planHost through the worker pool returns the engine's plan, summary and init flow for every sample", async () => {
+test("analyze through the worker pool returns the engine's Outcome for every sample", async () => {
   const api = createLabApi({ samplesDir: SAMPLES_DIR, workers: 1 });
   const events: string[] = [];
   try {
     for (const f of readdirSync(SAMPLES_DIR).filter((x) => x.endsWith('.json'))) {
       const { text, host } = loadHostText(join(SAMPLES_DIR, f));
       for (const variant of ['upstream', 'cmr-holes'] as const) {
-        const r = (await api.call('planHost', { hostJson: text, variant, source: f }, (e) =>
+        const r = (await api.call('analyze', { text, variant, source: f }, (e) =>
           events.push(e.phase),
-        )) as ApiEnvelope<PlanHostResult>;
+        )) as ApiEnvelope<AnalysisResult>;
         assert.ok(r.ok, `${f}: ${!r.ok && r.error.message}`);
-        const want = expectedCounts(host, variant);
+        const want = analyzeHost(host, variant);
         assert.deepEqual(
-          r.value.plan,
-          JSON.parse(JSON.stringify(want.plan)),
-          `${f} ${variant}: plan differs from planTdmrs`,
+          r.value.outcome,
+          JSON.parse(JSON.stringify(want)),
+          `${f} ${variant}: the pool gives what the engine gives`,
         );
-        assert.equal(r.value.summary.tdmrCount, want.tdmrs);
-        assert.equal(r.value.host.name, host.name);
-        assert.ok(r.value.init, 'the init flow ran');
+        assert.equal(r.value.outcome.plan?.tdmrs.length, expectedCounts(host, variant).tdmrs);
       }
     }
-    assert.deepEqual(events.slice(0, 4), ['validate', 'plan', 'init', 'done']);
+    assert.deepEqual(events.slice(0, 2), ['analyze', 'done']);
   } finally {
     await api.close();
   }
@@ -214,20 +211,20 @@ test('the CXL sample fails in TDH.SYS.CONFIG on the TDMR covering the CXL memory
   try {
     const s = (await api.call('loadSample', { name: '2s-server-512g-cxl-before-init' })) as ApiEnvelope<SampleText>;
     assert.ok(s.ok);
-    const r = (await api.call('planHost', {
-      hostJson: s.value.hostJson,
+    const r = (await api.call('analyze', {
+      text: s.value.hostJson,
       variant: 'upstream',
-    })) as ApiEnvelope<PlanHostResult>;
+    })) as ApiEnvelope<AnalysisResult>;
     assert.ok(r.ok);
-    const { plan, init, moduleFailedTdmr, host } = r.value;
-    assert.equal(plan.ok, true, 'the kernel side succeeds');
-    assert.equal(init?.ok, false);
-    assert.equal(init?.stage, 'config');
-    assert.equal(init?.errno, '-EIO');
-    assert.ok(moduleFailedTdmr !== null);
+    const { plan, verdict, host } = r.value.outcome;
+    assert.equal(plan?.ok, true, 'the kernel side succeeds');
+    assert.equal(verdict.ok, false);
+    assert.equal(verdict.stage, 'config');
+    assert.equal(verdict.errno, '-EIO');
+    const f = verdict.failedTdmr!;
+    assert.equal(f.by, 'module');
     const cxl = host.devices![0];
-    const t = plan.tdmrs[moduleFailedTdmr!];
-    assert.ok(t.base < cxl.end && t.base + t.size > cxl.start, 'the rejected TDMR covers the CXL range');
+    assert.ok(f.base < cxl.end && f.end > cxl.start, 'the rejected TDMR covers the CXL range');
   } finally {
     await api.close();
   }
@@ -237,13 +234,18 @@ test('device memory onlined after a successful init is refused block by block', 
   const api = createLabApi({ samplesDir: SAMPLES_DIR, inProcess: true });
   try {
     const { text, host } = loadHostText(join(APP_FIXTURES, 'cxl-after-init.json'));
-    const r = (await api.call('planHost', { hostJson: text, variant: 'upstream' })) as ApiEnvelope<PlanHostResult>;
+    const r = (await api.call('analyze', { text, variant: 'upstream' })) as ApiEnvelope<AnalysisResult>;
     assert.ok(r.ok);
-    assert.equal(r.value.init?.ok, true);
+    const o = r.value.outcome;
+    assert.equal(o.verdict.ok, true);
+    assert.equal(o.verdict.level, 'warning', 'initialized, with memory that can never be onlined');
     const d = host.devices![0];
-    const block = host.platform?.memory_block_size ?? 0x8000000;
-    assert.equal(r.value.memoryBlocks.length, (d.end - d.start) / block);
-    assert.ok(r.value.memoryBlocks.every((b) => b.state === 'refused'));
+    const refused = o.memoryBlocks.filter((b) => b.state === 'refused');
+    assert.equal(
+      refused.reduce((n, b) => n + b.end - b.start, 0),
+      d.end - d.start,
+    );
+    assert.ok(o.findings.some((x) => x.id === 'blocks-refused'));
   } finally {
     await api.close();
   }
@@ -256,14 +258,14 @@ test('without a store, session methods say clearly that none is open', async () 
     assert.equal(r.ok, false);
     if (!r.ok) {
       assert.equal(r.error.code, 'unavailable');
-      assert.match(r.error.message, /no lab store is open/);
+      assert.match(r.error.message, /no lab store is configured/);
     }
   } finally {
     await api.close();
   }
 });
 
-test('importArtifacts builds a host from recorded artifacts that planHost then accepts', async () => {
+test('importArtifacts builds a host from recorded artifacts that analyze then accepts', async () => {
   const api = createLabApi({ samplesDir: SAMPLES_DIR, inProcess: true });
   try {
     const dir = join(FIXTURES, 'import');
@@ -274,13 +276,13 @@ test('importArtifacts builds a host from recorded artifacts that planHost then a
     const r = (await api.call('importArtifacts', { files })) as ApiEnvelope<ImportedHost>;
     assert.ok(r.ok, !r.ok ? r.error.message : '');
     assert.ok(r.value.assumptions.length > 0, 'the importer says what it assumed');
-    const plan = (await api.call('planHost', {
-      hostJson: r.value.hostJson,
+    const plan = (await api.call('analyze', {
+      text: r.value.hostJson,
       variant: 'upstream',
       source: 'imported',
-    })) as ApiEnvelope<PlanHostResult>;
+    })) as ApiEnvelope<AnalysisResult>;
     assert.ok(plan.ok, !plan.ok ? plan.error.message : '');
-    assert.equal(plan.value.host.name, r.value.hostName);
+    assert.equal(plan.value.outcome.host.name, r.value.hostName);
     const junk = await api.call('importArtifacts', {
       files: [{ name: 'notes.txt', text: readFileSync(join(dir, 'not-an-artifact.txt'), 'utf8') }],
     });
@@ -294,17 +296,20 @@ test('importArtifacts builds a host from recorded artifacts that planHost then a
   }
 });
 
-test('session methods read the lab store: sessions, their runs, and a run that reopens on the map', async () => {
+test('session methods read the lab store: sessions, their runs, and a run that reopens as recorded', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'tdx-lab-app-'));
   const dbPath = join(dir, 'lab.db');
   const { host } = loadHostText(join(APP_FIXTURES, 'cxl-after-init.json'));
   const store = openLabStore(dbPath);
-  const rec = recordRun(store, 'bring-up', {
+  const outcome = analyzeHost(host, 'cmr-holes');
+  const rec = recordRun(store, 'bring-up', { kind: 'plan', host, variant: 'cmr-holes', outcome, label: 'first try' });
+  // A run recorded the old way (no Outcome kept): it is analysed again from its stored host, and says so.
+  const old = recordRun(store, 'bring-up', {
     kind: 'plan',
     host,
-    variant: 'cmr-holes',
-    plan: planTdmrs(host, 'cmr-holes'),
-    label: 'first try',
+    variant: 'upstream',
+    plan: planTdmrs(host),
+    label: 'old',
   });
   store.close();
   const api = createLabApi({ samplesDir: SAMPLES_DIR, inProcess: true, storePath: dbPath });
@@ -313,7 +318,7 @@ test('session methods read the lab store: sessions, their runs, and a run that r
     assert.ok(sessions.ok, !sessions.ok ? sessions.error.message : '');
     assert.deepEqual(
       sessions.value.map((s) => [s.name, s.runCount]),
-      [['bring-up', 1]],
+      [['bring-up', 2]],
     );
     const sid = sessions.value[0].id;
     assert.equal(sid, String(rec.sessionId));
@@ -324,18 +329,27 @@ test('session methods read the lab store: sessions, their runs, and a run that r
     assert.ok(runs.ok);
     assert.deepEqual(
       runs.value.map((r) => [r.id, r.name, r.kind, r.hostName]),
-      [[String(rec.run.id), 'first try', 'plan', host.name]],
+      [
+        [String(rec.run.id), 'first try', 'plan', host.name],
+        [String(old.run.id), 'old', 'plan', host.name],
+      ],
     );
     const run = (await api.call('getRun', { id: runs.value[0].id })) as ApiEnvelope<RunDetail>;
     assert.ok(run.ok);
     assert.equal(run.value.variant, 'cmr-holes');
-    assert.ok(run.value.hostJson);
-    const replan = (await api.call('planHost', {
-      hostJson: run.value.hostJson,
-      variant: run.value.variant,
-    })) as ApiEnvelope<PlanHostResult>;
-    assert.ok(replan.ok);
-    assert.deepEqual(replan.value.host, host, 'the stored host is the host that was run');
+    assert.deepEqual(
+      run.value.outcome,
+      JSON.parse(JSON.stringify(outcome)),
+      'the run opens with the Outcome it was recorded with',
+    );
+    assert.equal(run.value.outcomeNote, null);
+    const oldRun = (await api.call('getRun', { id: String(old.run.id) })) as ApiEnvelope<RunDetail>;
+    assert.ok(oldRun.ok);
+    assert.equal(oldRun.value.outcome?.subject.kernel, 'upstream');
+    assert.match(
+      oldRun.value.outcomeNote ?? '',
+      /before runs kept their outcome: analysed again now from its stored host/,
+    );
     const missing = await api.call('getRun', { id: '999' });
     assert.ok(!missing.ok && missing.error.code === 'not-found' && /no run 999/.test(missing.error.message));
     const badId = await api.call('getRun', { id: 'x' });
@@ -348,24 +362,29 @@ test('session methods read the lab store: sessions, their runs, and a run that r
   }
 });
 
-test('simulateScenario plays a scenario in the worker pool; a bad one names its JSON path', async () => {
+test('analyze plays a scenario in the worker pool; a bad one names its JSON path', async () => {
   const api = createLabApi({ samplesDir: SAMPLES_DIR, workers: 1 });
   try {
     const file = join(PROJECT_ROOT, 'resources', 'scenarios', 'cxl-hot-added-after-init.json');
     const text = readFileSync(file, 'utf8');
     const parsed = parseScenario(JSON.parse(text));
     assert.ok(parsed.ok);
-    const r = (await api.call('simulateScenario', {
-      scenarioJson: text,
+    const r = (await api.call('analyze', {
+      text,
+      variant: 'upstream',
       source: 'after.json',
-    })) as ApiEnvelope<ScenarioResult>;
+    })) as ApiEnvelope<AnalysisResult>;
     assert.ok(r.ok, !r.ok ? r.error.message : '');
     assert.deepEqual(
-      r.value,
-      JSON.parse(JSON.stringify(runScenario(parsed.value))),
+      r.value.outcome,
+      JSON.parse(JSON.stringify(analyzeScenario(parsed.value))),
       'the pool gives what the engine gives',
     );
-    const bad = await api.call('simulateScenario', { scenarioJson: '{"name": 1}', source: 'bad.json' });
+    const bad = await api.call('analyze', {
+      text: '{"name": 1, "host": {}, "events": []}',
+      variant: 'upstream',
+      source: 'bad.json',
+    });
     assert.equal(bad.ok, false);
     if (!bad.ok) assert.match(bad.error.message, /^bad\.json: \$/);
   } finally {

@@ -107,6 +107,14 @@ async function openSample(name: string): Promise<void> {
   const { host } = loadHostText(join(SAMPLES_DIR, `${name}.json`));
   await page.waitForSelector(`[data-testid=summary][data-host="${host.name}"]`);
   await page.waitForSelector(`${MAP} .plot rect[data-id]`);
+  // The bottom panel opens on the findings; these tests read the TDMR table.
+  await page.getByRole('tab', { name: 'TDMRs' }).click();
+}
+
+/** Memory blocks per state, as the map states them (the Outcome's, stamped on the <svg>). */
+async function mapBlocks(): Promise<Record<string, number>> {
+  const s = (await page.getAttribute(MAP, 'data-blocks')) ?? '';
+  return Object.fromEntries(s.split(',').map((kv) => [kv.split(':')[0], Number(kv.split(':')[1])]));
 }
 
 test('the empty window explains how to start', async () => {
@@ -212,7 +220,8 @@ test('zooming changes the axis domain (wheel and keyboard)', async () => {
 test("the CXL sample shows the module's failure on the TDMR covering the CXL memory", async () => {
   await openSample('2s-server-512g-cxl-before-init');
   const summary = (await page.textContent('[data-testid=summary]')) ?? '';
-  assert.match(summary, /TDX module init failed at config \(-EIO, TDX_TDMR_OUTSIDE_CMRS/);
+  assert.match(summary, /TDX does not initialize: TDH\.SYS\.CONFIG rejects TDMR 3 with TDX_TDMR_OUTSIDE_CMRS/);
+  assert.equal(await page.getAttribute('[data-testid=summary]', 'data-level'), 'error');
   const failedRow = page.locator('[data-testid=tdmr-table] tbody tr.failed');
   assert.equal(await failedRow.count(), 1);
   const id = await failedRow.getAttribute('data-id');
@@ -221,10 +230,9 @@ test("the CXL sample shows the module's failure on the TDMR covering the CXL mem
   // The CXL memory was onlined before init: its blocks are online (nothing refused yet).
   const { host } = loadHostText(join(SAMPLES_DIR, '2s-server-512g-cxl-before-init.json'));
   const d = host.devices![0];
-  assert.equal(
-    Number(await page.getAttribute(`${MAP} .layer-mem-block`, 'data-count')),
-    (d.end - d.start) / host.platform!.memory_block_size!,
-  );
+  const bs = host.platform!.memory_block_size!;
+  assert.equal((await mapBlocks()).refused, 0);
+  assert.equal(await page.locator(`${MAP} .plot rect.mem-block.online[data-id="mem-${d.start / bs}"]`).count(), 1);
   await page.getByRole('tab', { name: 'Log & SEAMCALLs' }).click();
   const log = (await page.textContent('[data-testid=dmesg]')) ?? '';
   assert.match(log, /SEAMCALL \(0x000000000000002d\) failed: 0xc0000a0200000003/);
@@ -250,18 +258,27 @@ test('the compress-holes toggle redraws the map with and without hole breaks', a
 test('CXL memory onlined after init shows every block refused', async () => {
   await page.setInputFiles('[data-testid=file-input]', join(APP_FIXTURES, 'cxl-after-init.json'));
   await page.waitForSelector('[data-testid=summary][data-host="2s-server-512g-cxl-after-init"]');
+  await page.waitForSelector(`${MAP}[data-blocks]`);
   const { host } = loadHostText(join(APP_FIXTURES, 'cxl-after-init.json'));
   const d = host.devices![0];
-  const blocks = (d.end - d.start) / host.platform!.memory_block_size!;
-  assert.equal(Number(await page.getAttribute(`${MAP} .layer-mem-block`, 'data-count')), blocks);
-  // Zoom to the device through the details panel, where every block is drawn on its own.
+  const bs = host.platform!.memory_block_size!;
+  const blocks = (d.end - d.start) / bs;
+  assert.equal((await mapBlocks()).refused, blocks);
+  assert.equal(
+    await page.getAttribute('[data-testid=summary]', 'data-level'),
+    'warning',
+    'initialized, with refused memory',
+  );
+  // Zoom to the device through the details panel: its blocks are one refused run, memoryN to memoryM.
   await page.locator(`${MAP} .plot rect.device`).first().click({ force: true });
   await page.click('text=Zoom the map to it');
-  await page.waitForFunction(
-    (sel) => (document.querySelector(sel)?.querySelectorAll('.plot rect.mem-block.refused').length ?? 0) > 0,
-    MAP,
+  const run = page.locator(`${MAP} .plot rect.mem-block.refused[data-id="mem-${d.start / bs}"]`);
+  await run.waitFor();
+  await run.click({ force: true });
+  assert.match(
+    (await page.textContent('[data-testid=details]')) ?? '',
+    new RegExp(`memory${d.start / bs}–memory${d.end / bs - 1} \\(${blocks}\\)`),
   );
-  assert.equal(await page.locator(`${MAP} .plot rect.mem-block.refused`).count(), blocks);
   assert.equal(await page.locator(`${MAP} .plot rect.mem-block.online`).count(), 0);
   await shot('cxl-after-init-refused');
 });
@@ -270,25 +287,18 @@ test('the shipped CXL-after-init sample initializes TDX and refuses every device
   await openSample('2s-server-512g-cxl-onlined-after-init');
   const { host } = loadHostText(join(SAMPLES_DIR, '2s-server-512g-cxl-onlined-after-init.json'));
   const d = host.devices![0];
-  const blocks = (d.end - d.start) / (host.platform?.memory_block_size ?? 128 * 1024 * 1024);
-  assert.equal(Number(await page.getAttribute(`${MAP} .layer-mem-block`, 'data-count')), blocks);
-  assert.doesNotMatch((await page.textContent('[data-testid=summary]')) ?? '', /failed/i);
+  const bs = host.platform?.memory_block_size ?? 128 * 1024 * 1024;
+  const blocks = (d.end - d.start) / bs;
+  assert.equal((await mapBlocks()).refused, blocks);
+  assert.match((await page.textContent('[data-testid=summary]')) ?? '', /^\s*TDX initializes/);
+  assert.equal(await page.getAttribute('[data-testid=summary]', 'data-level'), 'warning');
   await page.locator(`${MAP} .plot rect.device`).first().click({ force: true });
   await page.click('text=Zoom the map to it');
-  // 1024 blocks are narrower than a pixel: refused runs aggregate, but stay refused (red) and keep their count.
-  const refusedCount = (sel: string) => {
-    let n = document.querySelectorAll(`${sel} .plot rect.mem-block.refused`).length;
-    for (const a of document.querySelectorAll(`${sel} .plot rect.agg-mem-block.refused`))
-      n += Number(a.getAttribute('data-count'));
-    return n;
-  };
-  await page.waitForFunction(([fn, sel, n]) => new Function('sel', `return (${fn})(sel)`)(sel) === n, [
-    refusedCount.toString(),
-    MAP,
-    blocks,
-  ] as const);
+  await page.waitForSelector(`${MAP} .plot rect.mem-block.refused[data-id="mem-${d.start / bs}"]`);
   assert.equal(await page.locator(`${MAP} .plot rect.mem-block.online`).count(), 0);
-  assert.equal(await page.locator(`${MAP} .plot rect.agg-mem-block.online`).count(), 0);
+  // The findings tab says the same thing in words.
+  await page.getByRole('tab', { name: 'Findings' }).click();
+  assert.match((await page.textContent('[data-testid=findings]')) ?? '', /128 GiB of .* can never be onlined/);
   await shot('sample-cxl-after-init-refused');
 });
 

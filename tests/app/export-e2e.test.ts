@@ -83,9 +83,9 @@ test('preview shows the verdict and every TDMR; options change it; saved HTML an
   await page.keyboard.press('Control+e');
   await page.waitForSelector(DIALOG);
 
-  const subject = loadSubject(file, 'upstream');
+  const subject = loadSubject(file, { kernel: 'upstream' });
   const expectedHtml = await renderReport([subject], 'html');
-  const verdict = /<div class="verdict [^"]*"><strong>([^<]*)<\/strong>/.exec(expectedHtml.toString('utf8'))![1];
+  const verdict = /<div class="verdict [^"]*"[^>]*><strong>([^<]*)<\/strong>/.exec(expectedHtml.toString('utf8'))![1];
   let frame = await previewFrame('#s-log');
   assert.equal((await frame.textContent('.verdict strong'))?.trim(), verdict);
   // The full map: TDMRs drawn one by one plus those merged into sub-pixel aggregates.

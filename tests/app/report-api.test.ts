@@ -12,7 +12,7 @@ import { SAMPLES_DIR } from './app-helpers.js';
 
 const SAMPLE = '2s-server-512g-cxl-before-init.json';
 const hostJson = readFileSync(join(SAMPLES_DIR, SAMPLE), 'utf8');
-const args = { hostJson, variant: 'upstream', source: SAMPLE };
+const args = { text: hostJson, variant: 'upstream', source: SAMPLE };
 
 async function call(api: ReturnType<typeof createLabApi>, a: unknown): Promise<ApiEnvelope<ReportFile>> {
   return (await api.call('renderReport', a)) as ApiEnvelope<ReportFile>;
@@ -21,7 +21,7 @@ async function call(api: ReturnType<typeof createLabApi>, a: unknown): Promise<A
 test('renderReport: HTML and SVG equal what main/report writes for the host file; parts can be left out', async () => {
   const api = createLabApi({ samplesDir: SAMPLES_DIR, inProcess: true });
   try {
-    const subject = loadSubject(join(SAMPLES_DIR, SAMPLE), 'upstream');
+    const subject = loadSubject(join(SAMPLES_DIR, SAMPLE), { kernel: 'upstream' });
     for (const format of ['html', 'svg'] as const) {
       const r = await call(api, { ...args, format });
       assert.ok(r.ok, JSON.stringify(r));
@@ -79,7 +79,7 @@ test('renderReport: PNG and PDF come back as base64 from Chromium; without Chrom
 test('renderReport: a bad host is a bad-input error naming the source and the JSON path', async () => {
   const api = createLabApi({ samplesDir: SAMPLES_DIR, inProcess: true });
   try {
-    const r = await call(api, { hostJson: '{"name": "x"}', variant: 'upstream', source: 'x.json', format: 'html' });
+    const r = await call(api, { text: '{"name": "x"}', variant: 'upstream', source: 'x.json', format: 'html' });
     assert.ok(!r.ok);
     assert.equal(r.error.code, 'bad-input');
     assert.match(r.error.message, /^x\.json: .*\$\.memblock: missing/);

@@ -66,7 +66,7 @@ test('API requests without the token get 401, with a wrong one 403', async () =>
   assert.match(JSON.parse(none.body).error.message, /missing API token/);
   const wrong = await http('POST', '/api/listSamples', { body: '{}', headers: { [TOKEN_HEADER]: 'f'.repeat(32) } });
   assert.equal(wrong.status, 403);
-  const shortWrong = await http('POST', '/api/planHost', { body: '{}', headers: { [TOKEN_HEADER]: 'x' } });
+  const shortWrong = await http('POST', '/api/analyze', { body: '{}', headers: { [TOKEN_HEADER]: 'x' } });
   assert.equal(shortWrong.status, 403);
   const inQuery = await http('POST', `/api/listSamples?token=${s.token}`, { body: '{}' });
   assert.equal(inQuery.status, 401, 'the token is only accepted in its header, not in API URLs');
@@ -119,7 +119,7 @@ test('the page is served with a strict Content-Security-Policy; nothing outside 
   }
 });
 
-test('the event socket needs the token and carries planHost progress', async () => {
+test('the event socket needs the token and carries analyze progress', async () => {
   const refused = new WebSocket(`ws://127.0.0.1:${s.port}/events`);
   const code = await new Promise<number>((resolve) => {
     refused.on('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0));
@@ -139,19 +139,19 @@ test('the event socket needs the token and carries planHost progress', async () 
     headers: { [TOKEN_HEADER]: s.token },
   });
   const hostJson = JSON.parse(sample.body).value.hostJson as string;
-  const r = await http('POST', '/api/planHost', {
-    body: JSON.stringify({ hostJson, variant: 'upstream' }),
+  const r = await http('POST', '/api/analyze', {
+    body: JSON.stringify({ text: hostJson, variant: 'upstream' }),
     headers: { [TOKEN_HEADER]: s.token },
   });
   assert.equal(r.status, 200);
   // The last event is sent before the reply; give the socket a moment to deliver it.
-  for (let i = 0; i < 50 && events.length < 4; i++) await new Promise((res) => setTimeout(res, 20));
+  for (let i = 0; i < 50 && events.length < 2; i++) await new Promise((res) => setTimeout(res, 20));
   ws.close();
   assert.deepEqual(
     events.map((e) => e.phase),
-    ['validate', 'plan', 'init', 'done'],
+    ['analyze', 'done'],
   );
-  assert.ok(events.every((e) => e.method === 'planHost'));
+  assert.ok(events.every((e) => e.method === 'analyze'));
 });
 
 test('`tdx-lab serve --port 0` prints a loopback URL with the token, answers with it, and stops on SIGTERM', async () => {

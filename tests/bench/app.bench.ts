@@ -50,10 +50,13 @@ export async function run(report: Report): Promise<void> {
     report('100,000 regions: first render (drawMap)', `${drawMs.toFixed(1)} ms`);
     const apiMs = await page.evaluate(async (hostJson) => {
       const t = performance.now();
-      await window.tdxLab!.planHost({ hostJson, variant: 'upstream', withInit: false });
+      await window.tdxLab!.analyze({ text: hostJson, variant: 'upstream' });
       return performance.now() - t;
     }, text);
-    report('100,000 regions: planHost round trip (validate + plan, 11 MB answer)', `${apiMs.toFixed(0)} ms`);
+    report(
+      '100,000 regions: analyze round trip (parse, validate, plan, init, findings; the Outcome back)',
+      `${apiMs.toFixed(0)} ms`,
+    );
 
     const steps: number[] = await page.evaluate((sel) => {
       const svg = document.querySelector(sel) as SVGSVGElement;

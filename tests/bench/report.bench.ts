@@ -1,12 +1,11 @@
 /** Report speed: the map model, drawing, and each report format for a 100,000-region host. */
 import { performance } from 'node:perf_hooks';
 import { contiguousHost } from '../../engine/host/synthetic.js';
-import { planTdmrs } from '../../engine/kernel/construct.js';
-import { initTdx } from '../../engine/flow/init.js';
-import { buildMapModel } from '../../renderer/map/index.js';
+import { analyzeHost } from '../../engine/outcome/analyze.js';
+import { buildMapModel, mapInputFromOutcome } from '../../renderer/map/index.js';
 import { mapSvg } from '../../main/report/map-svg.js';
 import { renderReport, REPORT_FORMATS } from '../../main/report/index.js';
-import type { ReportSubject } from '../../main/report/subject.js';
+import { subjectFor } from '../../main/report/subject.js';
 import { findChromium } from '../../main/report/chromium.js';
 import type { Report } from './run.js';
 
@@ -17,18 +16,12 @@ function ms(t: number): string {
 export async function run(report: Report): Promise<void> {
   const host = contiguousHost({ regions: 100_000, maxTdmrs: 8192, maxReservedPerTdmr: 1024 });
   let t0 = performance.now();
-  const plan = planTdmrs(host, 'upstream');
-  const subject: ReportSubject = {
-    file: 'synthetic.json',
-    host,
-    variant: 'upstream',
-    plan,
-    init: initTdx(host, 'upstream'),
-  };
-  report('100,000 regions: plan + init flow', ms(performance.now() - t0));
+  const outcome = analyzeHost(host, 'upstream');
+  const subject = subjectFor('synthetic.json', outcome);
+  report(`100,000 regions: analyzeHost (${outcome.runs.length} emulator runs)`, ms(performance.now() - t0));
 
   t0 = performance.now();
-  const model = buildMapModel({ host, plan });
+  const model = buildMapModel(mapInputFromOutcome(outcome));
   report(
     `buildMapModel (${model.tracks.reduce((n, t) => n + t.shapes.length, 0).toLocaleString('en')} shapes)`,
     ms(performance.now() - t0),

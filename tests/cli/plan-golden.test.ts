@@ -19,11 +19,19 @@ for (const variant of KERNEL_VARIANTS) {
   });
 }
 
-test('plan exit status: 0 when the kernel side succeeds, 1 when it fails', () => {
-  const [ok] = loadGoldenCases('upstream').filter((c) => (c.expected as { ok: boolean }).ok);
-  const [bad] = loadGoldenCases('upstream').filter((c) => !(c.expected as { ok: boolean }).ok);
+test('plan exit status: the verdict in text (0 initializes, 1 not); the kernel side with --json', () => {
+  const cases = loadGoldenCases('upstream');
+  const ok = cases.find((c) => c.name === 'server-2s-256g') ?? cases.find((c) => (c.expected as { ok: boolean }).ok)!;
+  const [bad] = cases.filter((c) => !(c.expected as { ok: boolean }).ok);
   assert.equal(runTdxLab(['plan', ok.file]).status, 0);
   const r = runTdxLab(['plan', bad.file]);
   assert.equal(r.status, 1);
-  assert.match(r.stdout, /FAILED at (tdmrs|pamt|reserved)/);
+  assert.match(r.stdout, /✗ TDX does not initialize: /);
+  assert.equal(runTdxLab(['plan', '--json', bad.file]).status, 1);
+  // A CXL case: the kernel side succeeds (the golden RESULT is ok), the module rejects the TDMR.
+  const cxl = cases.find((c) => c.category === 'cxl' && (c.expected as { ok: boolean }).ok)!;
+  assert.equal(runTdxLab(['plan', '--json', cxl.file]).status, 0, '--json: the kernel side');
+  const text = runTdxLab(['plan', cxl.file]);
+  assert.equal(text.status, 1, 'text: the verdict');
+  assert.match(text.stdout, /TDH\.SYS\.CONFIG rejects TDMR \d+ with TDX_TDMR_OUTSIDE_CMRS/);
 });

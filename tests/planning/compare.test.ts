@@ -4,10 +4,8 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { readFileSync } from 'node:fs';
 import { parseHost } from '../../engine/host/validate.js';
-import { planTdmrs } from '../../engine/kernel/construct.js';
-import { initTdx } from '../../engine/flow/init.js';
-import { diffHosts, diffVerdicts } from '../../engine/planning/compare.js';
-import { verdictFor } from '../../engine/planning/verdict.js';
+import { diffHosts, diffOutcomes } from '../../engine/planning/compare.js';
+import { analyzeHost } from '../../engine/outcome/analyze.js';
 import { buildHost, defaultHostSpec } from '../../engine/planning/host-builder.js';
 import { PROJECT_ROOT } from '../helpers/golden.js';
 import type { Host } from '../../engine/host/types.js';
@@ -33,9 +31,7 @@ test('plain vs CXL-before-init sample: the CXL memory is added; the verdict turn
   assert.equal(added[0].end, 0xb000000000);
   assert.match(added[0].b, /0x9000000000.*128 GiB.*node 2 movable/);
   assert.equal(rows.filter((r) => r.kind === 'removed').length, 0);
-  const va = verdictFor({ host: a, plan: planTdmrs(a), init: initTdx(a) });
-  const vb = verdictFor({ host: b, plan: planTdmrs(b), init: initTdx(b) });
-  const vr = diffVerdicts(va, vb);
+  const vr = diffOutcomes(analyzeHost(a, 'upstream', { trials: false }), analyzeHost(b, 'upstream', { trials: false }));
   assert.deepEqual(
     vr.find((r) => r.what === 'initializes'),
     { section: 'verdict', kind: 'changed', what: 'initializes', a: 'yes', b: 'no' },

@@ -5,15 +5,18 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createPlanningApi } from '../../main/api/planning-api.js';
+import { createServices } from '../../main/api/services.js';
 import { ApiError, type ProgressEvent } from '../../main/common/api-contract.js';
 import { openLabStore } from '../../main/store/lab-store.js';
 import { PROJECT_ROOT } from '../helpers/golden.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'tdx-lab-planning-api-'));
 const storePath = join(dir, 'lab.sqlite');
-const api = createPlanningApi({ workers: 2, storePath, storeCreateDir: true });
+const services = createServices({ workers: 2, storePath, storeCreateDir: true });
+const api = createPlanningApi(services);
 after(async () => {
   await api.close();
+  await services.close();
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -76,10 +79,15 @@ test('scenarios: listed from resources/scenarios and played in the pool', async 
   const list = await api.handlers.listScenarios({}, () => {});
   assert.ok(list.some((s) => s.name === 'cxl-hot-added-after-init' && s.description.length > 0));
   const r = await api.handlers.runScenario({ name: 'cxl-hot-added-after-init' }, () => {});
-  assert.equal(r.result.final.outcome, 'initialized');
+  const result = r.outcome.scenario!;
+  assert.equal(result.final.outcome, 'initialized');
   assert.ok(
-    r.result.events.some((e) => e.blocks.some((b) => b.to === 'refused')),
+    result.events.some((e) => e.blocks.some((b) => b.to === 'refused')),
     'the hot-added blocks were refused',
+  );
+  assert.ok(
+    r.outcome.findings.some((f) => f.id === 'blocks-refused'),
+    'and the outcome says so',
   );
   assert.equal(JSON.parse(r.scenarioJson).name, 'cxl-hot-added-after-init');
   await assert.rejects(

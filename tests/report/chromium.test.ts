@@ -61,7 +61,7 @@ test("the HTML report opens in Chromium with no network requests and no console 
           width: (svg as SVGSVGElement).getBoundingClientRect().width,
         };
       });
-      const s = loadSubject(host, 'upstream');
+      const s = loadSubject(host, { kernel: 'upstream' });
       const svg = emptySvg();
       drawMap(svg, subjectModel(s), { width: 1060, height: 420, idPrefix: 's-full' });
       assert.equal(counts.tdmr, svg.querySelectorAll('.tdmr').length, `${name}: .tdmr`);

@@ -32,8 +32,10 @@ const sample = (n: string) => join(PROJECT_ROOT, 'resources', 'scenarios', `${n}
 test('exit 0 when the module ends initialized, 1 when init fails', async () => {
   const ok = await cli(['simulate', sample('boot-dram-only')]);
   assert.equal(ok.code, 0);
-  assert.match(ok.out, /Final: TDX module initialized/);
+  assert.match(ok.out, /^Outcome:\n {2}✓ TDX initializes: 3 TDMRs, 1050636 KB of PAMT/m);
   const fail = await cli(['simulate', sample('cxl-hot-added-before-init')]);
+  assert.match(fail.out, /✗ TDX does not initialize: TDH\.SYS\.CONFIG rejects TDMR 3 with TDX_TDMR_OUTSIDE_CMRS/);
+  assert.match(fail.out, /\(memory-outside-cmrs\)/);
   assert.equal(fail.code, 1);
   assert.match(fail.out, /virt\/tdx: SEAMCALL \(0x000000000000002d\) failed: 0xc0000a0200000003/);
   assert.match(
@@ -73,7 +75,7 @@ test('bad input exits 2 with one line naming the file and JSON path', async () =
 test('hostFile is resolved relative to the scenario file; its problems name the host file', async () => {
   const ok = await cli(['simulate', join(FIXTURES, 'scenario', 'with-host-file.json')]);
   assert.equal(ok.code, 0);
-  assert.match(ok.out, /Final: TDX module initialized/);
+  assert.match(ok.out, /✓ TDX initializes/);
   const bad = await cli(['simulate', join(FIXTURES, 'scenario', 'with-bad-host-file.json')]);
   assert.equal(bad.code, 2);
   assert.match(bad.err, /bad-host\.json: \$\.memblock\[0\]\.end: /);

@@ -79,7 +79,10 @@ test('from the 2-socket sample, adding a CXL device turns the verdict to the mod
   const facts = (await page.textContent('[data-testid=verdict-facts]'))!;
   assert.match(facts, /TDH\.SYS\.CONFIG/);
   assert.match(facts, /module initialization failed/);
-  assert.match(facts, /memory outside every CMR/);
+  // The finding says why, in words, with its id; its evidence is what the map highlights.
+  const findings = (await page.textContent(`${VERDICT} [data-testid=findings]`))!;
+  assert.match(findings, /TDMR 3 holds memory outside every CMR \(cxl0\)/);
+  assert.match(findings, /memory-outside-cmrs/);
   // The culprit is highlighted on the map (the TDMR the module refused, the CXL memory).
   await page.waitForSelector('svg[data-testid=editor-map] rect[data-id="dev-cxl0"].highlighted');
   const highlighted = await page.$$eval('svg[data-testid=editor-map] [data-id].highlighted', (els) =>

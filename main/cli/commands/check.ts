@@ -11,6 +11,7 @@ import type { ObservedBoot } from '../../../engine/import/observed.js';
 import { importFiles } from '../../import/import-files.js';
 import { hostFromJson } from '../../node/host-file.js';
 import { InputError } from '../../node/input-file.js';
+import { isObservedBoot } from '../../node/recorded-file.js';
 import { EXIT_BAD_INPUT, EXIT_OK, EXIT_TDX_FAILED } from '../errors.js';
 
 export interface CheckOptions {
@@ -23,16 +24,6 @@ export interface CheckRun {
   checks: BootCheck[];
   host?: Host;
   message?: string;
-}
-
-function isObservedBoot(v: unknown): v is ObservedBoot {
-  return (
-    typeof v === 'object' &&
-    v !== null &&
-    typeof (v as ObservedBoot).outcome === 'string' &&
-    KERNEL_VARIANTS.includes((v as ObservedBoot).variant) &&
-    Array.isArray((v as ObservedBoot).cmrs)
-  );
 }
 
 /** Loads a host and its observed boots from a recorded host or raw artifacts. */

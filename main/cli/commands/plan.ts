@@ -4,11 +4,10 @@ import { Option } from 'commander';
 import { KERNEL_VARIANTS, type KernelVariant } from '../../../engine/host/types.js';
 import { planTdmrs } from '../../../engine/kernel/construct.js';
 import { planToResultJson } from '../../../engine/format/result-json.js';
-import { summarizePlan } from '../../../engine/format/plan-summary.js';
 import { loadHostFile } from '../../node/host-file.js';
 import { EXIT_OK, EXIT_TDX_FAILED } from '../errors.js';
-import { renderPlanText } from '../render/plan-text.js';
-import { initTdx } from '../../../engine/flow/init.js';
+import { renderOutcomeText } from '../render/outcome-text.js';
+import { analyzeHost } from '../../../engine/outcome/analyze.js';
 import { DB_OPTION_HELP, openStoreForCli } from './session.js';
 import { recordRun } from '../../store/record-run.js';
 import { checkSessionName } from '../../store/sessions.js';
@@ -37,7 +36,7 @@ export function register(program: Command): void {
     .option('--db <path>', DB_OPTION_HELP)
     .addHelpText(
       'after',
-      '\nExit status: 0 when every host succeeds, 1 when the kernel side fails for any, 2 for bad input.',
+      '\nExit status: 0 when TDX initializes on every host, 1 when it does not on any (the verdict; with --json, the kernel side as the golden RESULT says), 2 for bad input.',
     )
     .action((files: string[], opts: PlanOptions) => {
       // Validate every file before printing anything, so bad input never leaves half a report.
@@ -47,22 +46,26 @@ export function register(program: Command): void {
       let failed = false;
       try {
         for (const { file, host } of hosts) {
-          const plan = planTdmrs(host, opts.kernel);
-          failed ||= !plan.ok;
-          if (store) {
+          // --json is the kernel side alone (the golden RESULT); the text and the notebook get the whole analysis.
+          const outcome = !opts.json || store ? analyzeHost(host, opts.kernel) : undefined;
+          const plan = outcome && opts.json ? outcome.plan : undefined;
+          if (store && outcome) {
             const { run } = recordRun(store, opts.session!, {
               kind: 'plan',
               host,
               variant: opts.kernel,
-              plan,
+              outcome,
               provenance: { file, command: 'plan' },
             });
             process.stderr.write(`tdx-lab: recorded run #${run.id} in session '${opts.session}' (${store.path})\n`);
           }
-          if (opts.json) process.stdout.write(JSON.stringify(planToResultJson(plan)) + '\n');
-          else {
-            const init = plan.ok ? initTdx(host, opts.kernel, { includePlan: false }) : undefined;
-            process.stdout.write(renderPlanText(file, host, plan, summarizePlan(host, plan), init) + '\n');
+          if (opts.json) {
+            const p = plan ?? planTdmrs(host, opts.kernel);
+            failed ||= !p.ok;
+            process.stdout.write(JSON.stringify(planToResultJson(p)) + '\n');
+          } else {
+            failed ||= !outcome!.verdict.ok;
+            process.stdout.write(renderOutcomeText(file, outcome!) + '\n');
           }
         }
       } finally {

@@ -3,6 +3,7 @@
  * `tdx-lab report --session NAME --run ID --out FILE`: the same report for a run in the lab notebook.
  */
 import { writeFileSync } from 'node:fs';
+import { basename } from 'node:path';
 import type { Command } from 'commander';
 import type { KernelVariant } from '../../../engine/host/types.js';
 import { InputError } from '../../node/input-file.js';
@@ -32,12 +33,17 @@ async function reportModules() {
 }
 
 /** The subject(s): from the input file(s), or from a stored run (never both). */
-async function subjectsOf(input: string | undefined, opts: ReportOptions): Promise<ReportSubject[]> {
+async function subjectsOf(
+  input: string | undefined,
+  opts: ReportOptions,
+  kernelGiven: boolean,
+  command: string,
+): Promise<ReportSubject[]> {
   const { loadSubjects, runSubject } = await reportModules();
   const fromStore = opts.session !== undefined || opts.run !== undefined;
   if (!fromStore) {
     if (input === undefined) throw new InputError('report: give a host or scenario file, or --session NAME --run ID');
-    return loadSubjects({ input, compare: opts.compare, kernel: opts.kernel });
+    return loadSubjects({ input, compare: opts.compare, kernel: opts.kernel, kernelGiven, command });
   }
   if (input !== undefined) throw new InputError('report: give either an input file or --session/--run, not both');
   if (opts.compare !== undefined) throw new InputError('report: --compare works with input files only');
@@ -54,6 +60,11 @@ async function subjectsOf(input: string | undefined, opts: ReportOptions): Promi
   }
 }
 
+/** A word as a shell would need it quoted. */
+function quote(w: string): string {
+  return /^[\w./=:@+-]+$/.test(w) ? w : JSON.stringify(w);
+}
+
 export function register(program: Command): void {
   program
     .command('report')
@@ -66,17 +77,28 @@ export function register(program: Command): void {
     .option('--session <name>', 'report on a run of this lab notebook session (with --run)')
     .option('--run <id>', 'the stored run to report on (with --session)')
     .option('--db <path>', DB_OPTION_HELP)
-    .requiredOption('-o, --out <file>', 'output file: .html, .svg (the map alone), .png or .pdf')
+    .requiredOption(
+      '-o, --out <file>',
+      'output file: .html, .svg (the map alone), .png, .pdf, .md (Markdown) or .json (the Outcome)',
+    )
     .option('--chromium <path>', 'headless Chromium for .png/.pdf (default /usr/bin/chromium or chromium on PATH)')
     .option('--timestamp', 'print the generation time in the report (output is then no longer byte-identical)')
     .addHelpText(
       'after',
-      '\nHTML and SVG output is byte-identical for the same input; a stored run gives the same bytes as its host file. Exit status: 0 when written, 2 for bad input, an unknown session or run, or when Chromium is needed and missing.',
+      '\nHTML, SVG, Markdown and JSON output is byte-identical for the same input; a stored run shows the Outcome it was recorded with. Exit status: 0 when written, 2 for bad input, an unknown session or run, or when Chromium is needed and missing.',
     )
-    .action(async (input: string | undefined, opts: ReportOptions) => {
+    .action(async (input: string | undefined, opts: ReportOptions, cmd: Command) => {
       const { formatOf, renderReport } = await reportModules();
       const format = formatOf(opts.out);
-      const bytes = await renderReport(await subjectsOf(input, opts), format, {
+      const kernelGiven = cmd.getOptionValueSource('kernel') === 'cli';
+      // The command for the provenance, spelled without directories or the output name,
+      // so the same input gives the same bytes wherever it is run from.
+      const parts = ['tdx-lab report'];
+      if (input !== undefined) parts.push(quote(basename(input)));
+      if (opts.compare !== undefined) parts.push('--compare', quote(basename(opts.compare)));
+      if (kernelGiven) parts.push('--kernel', opts.kernel);
+      const command = parts.join(' ');
+      const bytes = await renderReport(await subjectsOf(input, opts, kernelGiven, command), format, {
         chromium: opts.chromium,
         timestamp: opts.timestamp ? new Date().toISOString() : undefined,
       });

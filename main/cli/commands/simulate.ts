@@ -1,50 +1,17 @@
 /** `tdx-lab simulate SCENARIO.json`: play a scenario (host + kernel + events) and report event by event. */
-import { dirname, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { parseScenario } from '../../../engine/scenario/parse.js';
 import { runScenario } from '../../../engine/scenario/run.js';
-import { InputError, problemsMessage, readJsonFile } from '../../node/input-file.js';
+import { loadScenarioDocument } from '../../node/scenario-file.js';
+import { analyzeScenario } from '../../../engine/outcome/analyze.js';
+import type { Outcome } from '../../../engine/outcome/types.js';
+import { renderOutcomeSummary } from '../render/outcome-text.js';
 import { EXIT_OK, EXIT_TDX_FAILED } from '../errors.js';
 import { renderScenarioText } from '../render/simulate-text.js';
 import type { Scenario } from '../../../engine/scenario/types.js';
-import type { ScenarioResult } from '../../../engine/scenario/run.js';
 import { DB_OPTION_HELP, openStoreForCli } from './session.js';
 import { recordRun } from '../../store/record-run.js';
 import { checkSessionName } from '../../store/sessions.js';
 import { eventsFromTimeline } from '../../store/timeline-events.js';
-
-/**
- * Reads and validates a scenario file. `hostFile` (relative to the scenario
- * file; a bare host or a golden case file) may stand in for an inline `host`.
- */
-export function loadScenarioFile(file: string): Scenario {
-  const json = readJsonFile(file);
-  let doc = json;
-  let hostFile: string | undefined;
-  if (typeof json === 'object' && json !== null && !Array.isArray(json) && 'hostFile' in json && !('host' in json)) {
-    const ref = (json as { hostFile: unknown }).hostFile;
-    if (typeof ref !== 'string' || ref === '')
-      throw new InputError(`${file}: $.hostFile: must be a path relative to the scenario file`);
-    hostFile = resolve(dirname(file), ref);
-    const hostJson = readJsonFile(hostFile);
-    const isCase = typeof hostJson === 'object' && hostJson !== null && 'input' in hostJson && 'expected' in hostJson;
-    doc = { ...json, host: isCase ? (hostJson as { input: unknown }).input : hostJson };
-  }
-  const parsed = parseScenario(doc);
-  if (!parsed.ok) {
-    const hostProblem = hostFile && parsed.problems[0].path.startsWith('$.host');
-    if (hostProblem) {
-      throw new InputError(
-        problemsMessage(
-          hostFile!,
-          parsed.problems.map((p) => ({ ...p, path: p.path.replace(/^\$\.host/, '$') })),
-        ),
-      );
-    }
-    throw new InputError(problemsMessage(file, parsed.problems));
-  }
-  return parsed.value;
-}
 
 export function register(program: Command): void {
   program
@@ -64,24 +31,28 @@ export function register(program: Command): void {
       '\nExit status: 0 when the module ends initialized (or no init was attempted), 1 when TDX init fails, 2 for bad input.',
     )
     .action((file: string, opts: { json?: boolean; session?: string; db?: string }) => {
-      const scenario = loadScenarioFile(file);
+      const { scenario, doc } = loadScenarioDocument(file);
       if (opts.session !== undefined) checkSessionName(opts.session);
-      const result = runScenario(scenario);
-      if (opts.session !== undefined) recordSimulation(file, scenario, result, opts.session, opts.db);
+      // --json is the ScenarioResult alone; the text and the notebook get the whole analysis.
+      const outcome = !opts.json || opts.session !== undefined ? analyzeScenario(scenario) : undefined;
+      const result = outcome ? outcome.scenario! : runScenario(scenario);
+      if (opts.session !== undefined) recordSimulation(file, scenario, doc, outcome!, opts.session, opts.db);
       if (opts.json) process.stdout.write(JSON.stringify(result) + '\n');
-      else process.stdout.write(renderScenarioText(file, result) + '\n');
+      else process.stdout.write(renderScenarioText(file, result) + '\n\n' + renderOutcomeSummary(outcome!) + '\n');
       process.exitCode = result.final.outcome === 'init-failed' ? EXIT_TDX_FAILED : EXIT_OK;
     });
 }
 
-/** Stores the run with one event per step, block change, SEAMCALL and log line (main/store/timeline-events.ts). */
+/** Stores the run with its Outcome, its scenario document and one event per step, block change, SEAMCALL and log line. */
 function recordSimulation(
   file: string,
   scenario: Scenario,
-  result: ScenarioResult,
+  doc: unknown,
+  outcome: Outcome,
   session: string,
   db: string | undefined,
 ): void {
+  const result = outcome.scenario!;
   const store = openStoreForCli(db);
   try {
     const steps = result.events.map((e) => {
@@ -93,9 +64,13 @@ function recordSimulation(
       kind: 'simulate',
       host: scenario.host,
       variant: scenario.kernel,
-      status: result.final.outcome === 'init-failed' ? 'failed' : 'ok',
-      payload: result,
-      summary: { outcome: result.final.outcome, tdmrCount: result.final.tdmrCount, pamtKb: result.final.pamtKb },
+      outcome,
+      scenarioJson: doc,
+      summary: {
+        outcome: result.final.outcome,
+        tdmrCount: outcome.plan?.tdmrs.length ?? 0,
+        pamtKb: result.final.pamtKb,
+      },
       provenance: { file, command: 'simulate' },
       events: eventsFromTimeline(steps),
     });

@@ -1,7 +1,6 @@
 /** The readable event-by-event report `tdx-lab simulate` prints on a terminal. */
 import type { EventResult, ScenarioResult } from '../../../engine/scenario/run.js';
 import type { SeamcallRecord } from '../../../engine/flow/seamcall.js';
-import { humanSize } from '../../../engine/format/hex.js';
 
 /** Per event, at most this many log lines / SEAMCALL lines / block ranges are shown. */
 const MAX_LINES = 12;
@@ -70,24 +69,5 @@ export function renderScenarioText(file: string, r: ScenarioResult): string {
     out.push(...r.bootLog.map((l) => `      ${l}`));
   }
   for (const e of r.events) out.push(...renderEvent(e));
-  const f = r.final;
-  out.push('');
-  const verdict =
-    f.outcome === 'initialized'
-      ? 'TDX module initialized'
-      : f.outcome === 'init-failed'
-        ? 'TDX module initialization FAILED'
-        : 'no init attempted';
-  out.push(`Final: ${verdict}; module ${f.moduleState}, kernel ${f.kernelStatus}`);
-  if (f.outcome === 'initialized') {
-    out.push(`  ${f.tdmrCount} TDMRs, ${f.pamtKb} KB PAMT, ${f.memlist.length} TDX memory regions:`);
-    const rows = f.memlist.map(
-      (m) => `    [${m.start}, ${m.end}) ${humanSize(Number(m.end) - Number(m.start))} node ${m.nid}`,
-    );
-    out.push(...clipped(rows, 'regions'));
-  }
-  out.push(
-    `  memory blocks (${f.blockSize}): ${f.blocks.online} online, ${f.blocks.offline} offline, ${f.blocks.refused} refused, ${f.blocks.total} total`,
-  );
   return out.join('\n');
 }

@@ -13,6 +13,8 @@ export const FORMATS: { value: ReportFileFormat; label: string; hint: string }[]
   { value: 'svg', label: 'SVG map', hint: 'the full memory map alone' },
   { value: 'png', label: 'PNG image', hint: 'the page as one image' },
   { value: 'pdf', label: 'PDF document', hint: 'A4, with an outline' },
+  { value: 'md', label: 'Markdown', hint: 'to paste into a GitHub issue' },
+  { value: 'json', label: 'Outcome JSON', hint: 'verdict, findings, evidence, figures' },
 ];
 
 export const PARTS: { key: keyof ReportParts; label: string }[] = [

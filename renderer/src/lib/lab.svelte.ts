@@ -1,68 +1,57 @@
 /**
- * The app's state: what is open, the engine's answer, the map model and
- * the selection. One reactive object (Svelte 5 runes) that every panel
- * reads; actions go through the API bridge only.
+ * The app's state: what is open, its Outcome (computed by the engine in the
+ * Node side's worker pool, never here), the map model built from it and the
+ * selection. One reactive object (Svelte 5 runes) that every panel reads;
+ * actions go through the API bridge only.
  */
 import type { KernelVariant } from '../../../engine/host/types.js';
+import type { Outcome } from '../../../engine/outcome/types.js';
 import type {
-  PlanHostResult,
+  AnalysisResult,
   ProgressEvent,
   RunInfo,
   SampleInfo,
   SessionInfo,
   TdxLabApi,
 } from '../../../main/common/api-contract.js';
-import { buildMapModel, type MapModel, type MapShape } from '../../../renderer/map/index.js';
+import { buildMapModel, mapInputFromOutcome, type MapModel, type MapShape } from '../../../renderer/map/index.js';
 
 export interface OpenDocument {
-  /** Sample name or file name, shown in the title bar. */
+  /** Sample name, file name or run name, shown in the title bar. */
   name: string;
-  hostJson: string;
+  /** The document's text (host, scenario or recorded host); for a stored run, its host. */
+  text: string;
+  /** A stored run shown as it was recorded. */
+  runId?: string;
 }
 
-/** Hosts larger than this (JSON text) are planned first and initialized in a second call. */
-const BIG_HOST_CHARS = 1_000_000;
+export type BottomTab = 'findings' | 'tdmrs' | 'pamt' | 'log' | 'sessions';
 
-export type BottomTab = 'tdmrs' | 'pamt' | 'log' | 'sessions';
-
-/** The map model with the module's verdict folded in (the kernel plan alone does not know TDH.SYS.CONFIG failed). */
-export function modelFor(r: PlanHostResult): MapModel {
-  const model = buildMapModel({ host: r.host, plan: r.plan, memoryBlocks: r.memoryBlocks });
-  if (r.moduleFailedTdmr !== null && r.init) {
-    const id = `tdmr-${r.moduleFailedTdmr}`;
-    const t = model.tracks.find((tr) => tr.id === 'tdmr')?.shapes.find((s) => s.id === id);
-    if (t) {
-      t.classes = [...t.classes, 'failed'];
-      t.details = {
-        ...t.details,
-        failed: `${r.init.statusName ?? 'SEAMCALL failed'} (TDH.SYS.CONFIG, ${r.init.errno})`,
-      };
-      model.failedTdmr = r.moduleFailedTdmr;
-    }
-  }
-  return model;
+/** The one map input builder (renderer/map/from-outcome.ts), for every view. */
+export function modelFor(o: Outcome): MapModel {
+  return buildMapModel(mapInputFromOutcome(o));
 }
 
 export class LabState {
   samples = $state<SampleInfo[]>([]);
   doc = $state<OpenDocument | null>(null);
   variant = $state<KernelVariant>('upstream');
+  variants = $state<KernelVariant[]>([]);
   compressHoles = $state(true);
-  result = $state.raw<PlanHostResult | null>(null);
+  result = $state.raw<AnalysisResult | null>(null);
+  outcome = $derived(this.result?.outcome ?? null);
   error = $state<{ title: string; message: string } | null>(null);
   /** Something worth knowing that is not an error (e.g. what an import assumed). */
   notice = $state<string | null>(null);
   busy = $state(false);
-  /** The map shows the plan; the init flow is still running (big hosts). */
-  initPending = $state(false);
   progress = $state<ProgressEvent | null>(null);
   selectedId = $state<string | null>(null);
-  tab = $state<BottomTab>('tdmrs');
+  tab = $state<BottomTab>('findings');
   sessions = $state<SessionInfo[] | null>(null);
   sessionsError = $state<string | null>(null);
   runs = $state<RunInfo[]>([]);
   openSessionId = $state<string | null>(null);
-  model = $derived(this.result ? modelFor(this.result) : null);
+  model = $derived(this.outcome ? modelFor(this.outcome) : null);
   /** Every shape by id, for the details panel and the tables. */
   shapeIndex = $derived.by(() => {
     const m = new Map<string, MapShape>();
@@ -79,7 +68,9 @@ export class LabState {
 
   async init(): Promise<void> {
     try {
-      this.samples = await this.api.listSamples({});
+      const [samples, info] = await Promise.all([this.api.listSamples({}), this.api.getInfo({})]);
+      this.samples = samples;
+      this.variants = info.variants;
     } catch (e) {
       this.error = { title: 'Could not list the samples', message: message(e) };
     }
@@ -94,10 +85,10 @@ export class LabState {
     }
   }
 
-  /** Opens a host: on success it replaces what is shown; on failure the old host stays and the error says why. */
-  async openText(name: string, hostJson: string, variant?: KernelVariant): Promise<void> {
+  /** Opens a document: on success it replaces what is shown; on failure the old one stays and the error says why. */
+  async openText(name: string, text: string, variant?: KernelVariant): Promise<void> {
     if (variant) this.variant = variant;
-    await this.plan({ name, hostJson });
+    await this.analyze({ name, text });
   }
 
   /** Builds a host from recorded artifacts (dmesg, iomem, lsmem, …) and opens it. */
@@ -115,32 +106,34 @@ export class LabState {
     }
   }
 
-  /** Re-plans the open document (after a variant change). */
+  /** Analyses the open document again (after a kernel change). A stored run becomes its host on the new kernel. */
   async run(): Promise<void> {
-    if (this.doc) await this.plan(this.doc);
+    if (!this.doc) return;
+    if (this.doc.runId) {
+      if (!this.doc.text) return;
+      this.notice = `${this.doc.name} is a stored run; its host is analysed again with ${this.variant}.`;
+      await this.analyze({ name: `${this.doc.name} (host, ${this.variant})`, text: this.doc.text });
+      return;
+    }
+    await this.analyze(this.doc);
   }
 
-  async plan(doc: OpenDocument): Promise<void> {
+  private show(doc: OpenDocument, r: AnalysisResult): void {
+    // A different subject: the old selection means nothing there.
+    if (this.outcome?.subject.name !== r.outcome.subject.name) this.selectedId = null;
+    this.doc = doc;
+    this.result = r;
+    if (this.selectedId && !this.shapeIndex.has(this.selectedId)) this.selectedId = null;
+  }
+
+  async analyze(doc: OpenDocument): Promise<void> {
     const seq = ++this.#seq;
     this.busy = true;
     this.error = null;
     try {
-      const args = { hostJson: doc.hostJson, variant: this.variant, source: doc.name };
-      // A big host: show the kernel plan at once, then the init flow's verdict when it is done.
-      const split = doc.hostJson.length > BIG_HOST_CHARS;
-      const r = await this.api.planHost({ ...args, withInit: !split });
+      const r = await this.api.analyze({ text: doc.text, variant: this.variant, source: doc.name });
       if (seq !== this.#seq) return;
-      // A different host: the old selection means nothing there.
-      if (this.result?.host.name !== r.host.name) this.selectedId = null;
-      this.doc = doc;
-      this.result = r;
-      if (this.selectedId && !this.shapeIndex.has(this.selectedId)) this.selectedId = null;
-      if (split) {
-        this.initPending = true;
-        const full = await this.api.planHost(args);
-        if (seq !== this.#seq) return;
-        this.result = full;
-      }
+      this.show(doc, r);
     } catch (e) {
       if (seq !== this.#seq) return;
       // Input errors already start with the file name; say it once.
@@ -150,16 +143,19 @@ export class LabState {
         message: m.startsWith(`${doc.name}: `) ? m.slice(doc.name.length + 2) : m,
       };
     } finally {
-      if (seq === this.#seq) {
-        this.busy = false;
-        this.initPending = false;
-      }
+      if (seq === this.#seq) this.busy = false;
     }
   }
 
   setVariant(v: KernelVariant): void {
     this.variant = v;
     void this.run();
+  }
+
+  /** The next kernel variant (the K key). */
+  nextVariant(): KernelVariant {
+    const list = this.variants.length ? this.variants : [this.variant];
+    return list[(list.indexOf(this.variant) + 1) % list.length];
   }
 
   select(id: string | null): void {
@@ -185,11 +181,20 @@ export class LabState {
     }
   }
 
+  /** Shows a stored run as it was recorded: its own Outcome, never a re-plan of its host. */
   async openRun(id: string): Promise<void> {
+    const seq = ++this.#seq;
     try {
       const run = await this.api.getRun({ id });
-      if (!run.hostJson) throw new Error(`run ${run.name} has no host to show on the map`);
-      await this.openText(run.name, run.hostJson, run.variant);
+      if (seq !== this.#seq) return;
+      if (!run.outcome)
+        throw new Error(`run ${run.name} cannot be shown as recorded: ${run.outcomeNote ?? 'it has no outcome'}`);
+      this.variant = run.variant;
+      this.notice = run.outcomeNote;
+      this.show(
+        { name: run.name, text: run.hostJson ?? '', runId: run.id },
+        { outcome: run.outcome, engineVersion: run.outcome.engineVersion },
+      );
     } catch (e) {
       this.error = { title: `Could not open run ${id}`, message: message(e) };
     }

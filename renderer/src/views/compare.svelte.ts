@@ -4,10 +4,10 @@
  * planned through the API, their verdicts, and what differs (engine/planning/
  * compare.ts). One shared address window keeps both maps aligned.
  */
-import type { PlanHostResult, TdxLabApi } from '../../../main/common/api-contract.js';
+import type { TdxLabApi } from '../../../main/common/api-contract.js';
 import type { KernelVariant } from '../../../engine/host/types.js';
-import { diffHosts, diffVerdicts, type DiffRow } from '../../../engine/planning/compare.js';
-import { verdictFor } from '../../../engine/planning/verdict.js';
+import type { Outcome } from '../../../engine/outcome/types.js';
+import { diffHosts, diffOutcomes, type DiffRow } from '../../../engine/planning/compare.js';
 import { message, modelFor } from '../lib/lab.svelte.js';
 import { shapesFor } from './highlight.js';
 import { TRACK_LABELS, type TrackId } from '../../../renderer/map/index.js';
@@ -29,18 +29,11 @@ export type Side = 'a' | 'b';
 export class CompareState {
   /** 'editor' or a sample name, per side. */
   source = $state<Record<Side, string>>({ a: '2s-server-512g', b: 'editor' });
-  result = $state.raw<Record<Side, PlanHostResult | null>>({ a: null, b: null });
+  /** Each side's Outcome (a stored run's is the one it was recorded with). */
+  result = $state.raw<Record<Side, Outcome | null>>({ a: null, b: null });
   busy = $state(false);
   error = $state<string | null>(null);
   domain = $state<[number, number] | null>(null);
-  verdicts = $derived({
-    a: this.result.a
-      ? verdictFor({ host: this.result.a.host, plan: this.result.a.plan, init: this.result.a.init })
-      : null,
-    b: this.result.b
-      ? verdictFor({ host: this.result.b.host, plan: this.result.b.plan, init: this.result.b.init })
-      : null,
-  });
   /** Both models span the same address space (the larger top), so one domain fits both maps and their tracks line up. */
   models = $derived.by(() => {
     const a = this.result.a ? modelFor(this.result.a) : null;
@@ -58,8 +51,8 @@ export class CompareState {
   });
   rows = $derived.by((): DiffRow[] => {
     const { a, b } = this.result;
-    if (!a || !b || !this.verdicts.a || !this.verdicts.b) return [];
-    return [...diffVerdicts(this.verdicts.a, this.verdicts.b), ...diffHosts(a.host, b.host)];
+    if (!a || !b) return [];
+    return [...diffOutcomes(a, b), ...diffHosts(a.host, b.host)];
   });
   /** Shapes to highlight per side: what was removed or changed shows on A, what was added or changed on B. */
   highlights = $derived.by(() => {
@@ -89,11 +82,15 @@ export class CompareState {
     readonly editor: EditorState,
   ) {}
 
-  async hostJson(source: string): Promise<{ name: string; json: string; variant?: KernelVariant }> {
+  /** A side's document, or a stored run's recorded Outcome. */
+  async subject(
+    source: string,
+  ): Promise<{ name: string; json: string; variant?: KernelVariant } | { outcome: Outcome }> {
     if (source.startsWith('run:')) {
       const run = await this.api.getRun({ id: source.slice(4) });
-      if (!run.hostJson) throw new Error(`run ${run.name} has no host to compare`);
-      return { name: run.name, json: run.hostJson, variant: run.variant };
+      if (!run.outcome)
+        throw new Error(`run ${run.name} cannot be compared as recorded: ${run.outcomeNote ?? 'no outcome'}`);
+      return { outcome: run.outcome };
     }
     if (source === 'editor') {
       const json = this.editor.hostJson();
@@ -109,10 +106,11 @@ export class CompareState {
     this.busy = true;
     try {
       const [a, b] = await Promise.all(
-        (['a', 'b'] as const).map(async (side) => {
-          const h = await this.hostJson(this.source[side]);
+        (['a', 'b'] as const).map(async (side): Promise<Outcome> => {
+          const h = await this.subject(this.source[side]);
+          if ('outcome' in h) return h.outcome;
           const variant = h.variant ?? (this.source[side] === 'editor' ? this.editor.doc.variant : 'upstream');
-          return this.api.planHost({ hostJson: h.json, variant, source: h.name });
+          return (await this.api.analyze({ text: h.json, variant, source: h.name })).outcome;
         }),
       );
       if (seq !== this.#seq) return;

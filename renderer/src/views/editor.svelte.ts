@@ -6,7 +6,8 @@
  * answers (an older edit) are dropped by a sequence number.
  */
 import type { KernelVariant } from '../../../engine/host/types.js';
-import type { PlanHostResult, TdxLabApi } from '../../../main/common/api-contract.js';
+import type { Outcome } from '../../../engine/outcome/types.js';
+import type { TdxLabApi } from '../../../main/common/api-contract.js';
 import {
   buildHost,
   checkHostSpec,
@@ -16,11 +17,10 @@ import {
 } from '../../../engine/planning/host-builder.js';
 import { specFromHost } from '../../../engine/planning/spec-from-host.js';
 import { canRedo, canUndo, commit, redo, startHistory, undo, type UndoHistory } from '../../../engine/planning/undo.js';
-import { verdictFor } from '../../../engine/planning/verdict.js';
 import { hostToJson } from '../../../engine/format/host-json.js';
 import { parseHost } from '../../../engine/host/validate.js';
 import { modelFor, message } from '../lib/lab.svelte.js';
-import { shapesFor } from './highlight.js';
+import { evidenceShapes } from './highlight.js';
 
 interface EditorDoc {
   spec: HostSpec;
@@ -35,7 +35,8 @@ export class EditorState {
   origin = $state('a new 2-socket server');
   /** Facts of the starting host the parts could not reproduce. */
   lost = $state<string[]>([]);
-  result = $state.raw<PlanHostResult | null>(null);
+  /** The engine's Outcome for the current host (analysed in the Node side's pool). */
+  outcome = $state.raw<Outcome | null>(null);
   error = $state<string | null>(null);
   busy = $state(false);
   /** Edits answered so far (tests and the status line read it). */
@@ -46,15 +47,9 @@ export class EditorState {
   problems = $derived(new Map(checkHostSpec(this.history.present.spec)));
   canUndo = $derived(canUndo(this.history));
   canRedo = $derived(canRedo(this.history));
-  verdict = $derived(
-    this.result ? verdictFor({ host: this.result.host, plan: this.result.plan, init: this.result.init }) : null,
-  );
-  model = $derived(this.result ? modelFor(this.result) : null);
-  highlight = $derived(
-    this.model && this.verdict && !this.verdict.ok
-      ? shapesFor(this.model, this.verdict.culprits, this.verdict.failedTdmr)
-      : [],
-  );
+  model = $derived(this.outcome ? modelFor(this.outcome) : null);
+  /** What the first error finding's evidence points at, highlighted on the map. */
+  highlight = $derived(this.model && this.outcome ? evidenceShapes(this.model, this.outcome) : []);
   /** The field last edited: consecutive keystrokes in one field make one undo step. */
   #lastField: string | null = null;
   #seq = 0;
@@ -148,9 +143,9 @@ export class EditorState {
     this.busy = true;
     try {
       const hostJson = JSON.stringify(hostToJson(buildHost(doc.spec)));
-      const r = await this.api.planHost({ hostJson, variant: doc.variant, source: doc.spec.name });
+      const r = await this.api.analyze({ text: hostJson, variant: doc.variant, source: doc.spec.name });
       if (seq !== this.#seq) return;
-      this.result = r;
+      this.outcome = r.outcome;
       this.error = null;
     } catch (e) {
       if (seq !== this.#seq) return;

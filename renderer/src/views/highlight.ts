@@ -1,4 +1,5 @@
-/** Map shape ids to highlight for address ranges (the verdict's culprits, compare's differences). */
+/** Map shape ids to highlight: a finding's evidence, or address ranges (compare's differences). */
+import type { Outcome } from '../../../engine/outcome/types.js';
 import type { MapModel, TrackId } from '../../../renderer/map/index.js';
 
 const RANGE_TRACKS: readonly TrackId[] = ['memblock', 'device', 'cmr', 'mem-block'];
@@ -23,4 +24,14 @@ export function shapesFor(model: MapModel, ranges: readonly HighlightRange[], td
       if (ranges.some((r) => (!r.track || r.track === t.id) && s.start < r.end && r.start < s.end)) ids.push(s.id);
   }
   return ids;
+}
+
+/** The shapes the Outcome's first error (or warning) finding points at: its evidence refs and ranges. */
+export function evidenceShapes(model: MapModel, o: Outcome): string[] {
+  const f = o.findings.find((x) => x.severity === 'error') ?? o.findings.find((x) => x.severity === 'warning');
+  if (!f) return [];
+  const known = new Set(model.tracks.flatMap((t) => t.shapes.map((s) => s.id)));
+  const ids = f.evidence.map((e) => e.ref).filter((r): r is string => !!r && known.has(r));
+  const ranges = f.evidence.flatMap((e) => (e.kind === 'range' ? [{ start: e.start, end: e.end }] : []));
+  return [...new Set([...ids, ...shapesFor(model, ranges)])];
 }

@@ -1,16 +1,15 @@
 /**
- * The hotplug timeline's state: the scenario played in the worker pool
- * (runScenario), its parsed events, the current step and play/pause. The
- * map's host, plan and memory blocks at the current step are derived with
- * the engine's pure helpers (engine/planning/timeline.ts).
+ * The hotplug timeline's state: the scenario analysed in the worker pool
+ * (runScenario: its Outcome), its parsed events, the current step and
+ * play/pause. The map at each step comes from the one map input builder
+ * (renderer/map/from-outcome.ts): the Outcome's own plan once init has run.
  */
 import type { TdxLabApi } from '../../../main/common/api-contract.js';
 import type { ScenarioInfo, ScenarioRunResult } from '../../../main/common/planning-contract.js';
 import type { Scenario } from '../../../engine/scenario/types.js';
 import { parseScenario } from '../../../engine/scenario/parse.js';
-import { planTdmrs, type Plan } from '../../../engine/kernel/construct.js';
-import { eventTimes, frameAt, hostAt, hostAtInit, initStep } from '../../../engine/planning/timeline.js';
-import { buildMapModel } from '../../../renderer/map/index.js';
+import { eventTimes, frameAt, initStep } from '../../../engine/planning/timeline.js';
+import { buildMapModel, mapInputAtStep } from '../../../renderer/map/index.js';
 import { message } from '../lib/lab.svelte.js';
 
 /** Seconds between steps while playing. */
@@ -26,20 +25,14 @@ export class TimelineState {
   playing = $state(false);
   busy = $state(false);
   error = $state<string | null>(null);
-  times = $derived(this.run ? eventTimes(this.run.result) : []);
-  frame = $derived(this.run ? frameAt(this.run.result, this.step) : null);
-  initAt = $derived(this.run ? initStep(this.run.result) : -1);
-  /** TDMRs as configured at init: planned on the memblock the kernel saw then. */
-  initPlan = $derived(
-    this.scenario && this.run ? planTdmrs(hostAtInit(this.scenario, this.run.result), this.scenario.kernel) : null,
+  /** The played scenario's result (its Outcome's). */
+  result = $derived(this.run?.outcome.scenario ?? null);
+  times = $derived(this.result ? eventTimes(this.result) : []);
+  frame = $derived(this.result ? frameAt(this.result, this.step) : null);
+  initAt = $derived(this.result ? initStep(this.result) : -1);
+  model = $derived(
+    this.scenario && this.run ? buildMapModel(mapInputAtStep(this.run.outcome, this.scenario, this.step)) : null,
   );
-  model = $derived.by(() => {
-    if (!this.scenario || !this.run || !this.frame) return null;
-    const host = hostAt(this.scenario, this.run.result, this.step);
-    const before: Plan = { ok: true, variant: this.scenario.kernel, memlist: [], log: [], tdmrs: [], pamtKb: 0 };
-    const plan = this.frame.initPlayed && this.initPlan ? this.initPlan : before;
-    return buildMapModel({ host, plan, memoryBlocks: this.frame.blocks });
-  });
   #timer: ReturnType<typeof setInterval> | null = null;
   #loaded = false;
 
@@ -78,16 +71,16 @@ export class TimelineState {
   }
 
   seek(step: number): void {
-    const n = this.run?.result.events.length ?? 0;
+    const n = this.result?.events.length ?? 0;
     this.step = Math.max(-1, Math.min(n - 1, step));
   }
 
   play(): void {
     if (!this.run || this.playing) return;
-    if (this.step >= this.run.result.events.length - 1) this.step = -1;
+    if (this.step >= this.result!.events.length - 1) this.step = -1;
     this.playing = true;
     this.#timer = setInterval(() => {
-      if (!this.run || this.step >= this.run.result.events.length - 1) this.pause();
+      if (!this.run || this.step >= this.result!.events.length - 1) this.pause();
       else this.step++;
     }, PLAY_INTERVAL_MS);
   }

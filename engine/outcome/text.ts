@@ -1,0 +1,56 @@
+/**
+ * The words and numbers of an Outcome as every face prints them: ranges as
+ * exact hex with the human size beside them, sizes as exact hex and human,
+ * evidence and fixes as one line each. Faces lay these strings out (a
+ * table cell, a Markdown bullet, an HTML list item); they never re-word.
+ */
+import { hex, humanSize } from '../format/hex.js';
+import type { Evidence, Finding, Fix, Trial } from './types.js';
+
+/** `0x320000 (3.13 MiB)`: a size exactly, and for people. */
+export function sizeText(bytes: number): string {
+  return `${hex(bytes)} (${humanSize(bytes)})`;
+}
+
+/** `[0x5000000000, 0x6000000000) 64 GiB`. */
+export function rangeText(start: number, end: number): string {
+  return `[${hex(start)}, ${hex(end)}) ${humanSize(end - start)}`;
+}
+
+export function evidenceText(e: Evidence): string {
+  switch (e.kind) {
+    case 'range':
+      return `${e.label}: ${rangeText(e.start, e.end)}`;
+    case 'seamcall':
+      return `${e.name} returned ${e.status} ${e.statusName}${e.detail ? ` (${e.detail})` : ''}`;
+    case 'log':
+      return e.line;
+    case 'fact':
+      return `${e.label}: ${e.value}`;
+  }
+}
+
+export function trialText(t: Trial): string {
+  const on = t.change.includes(t.kernel) ? '' : ` on ${t.kernel}`;
+  return `Tried in the emulator (${t.change}${on}): ${t.shows}`;
+}
+
+export function fixText(f: Fix): string {
+  return `${f.name}: ${f.how}`;
+}
+
+/** A finding as plain lines (CLI text, Markdown bodies, log-style output). */
+export function findingLines(f: Finding): string[] {
+  const out = [`[${f.severity}] ${f.title} (${f.id})`, `  ${f.cause}`];
+  for (const e of f.evidence) out.push(`  · ${evidenceText(e)}`);
+  for (const x of f.fixes) {
+    out.push(`  fix: ${fixText(x)}`);
+    if (x.trial) out.push(`       ${trialText(x.trial)}`);
+    else if (x.notTried) out.push(`       Not tried in the emulator: ${x.notTried}`);
+  }
+  for (const x of f.ruledOut ?? []) {
+    out.push(`  does not help: ${fixText(x)}`);
+    if (x.trial) out.push(`       ${trialText(x.trial)}`);
+  }
+  return out;
+}

@@ -1,0 +1,108 @@
+/**
+ * The app's engine work, run in the engine pool's worker threads (or
+ * in-process for the transports' tests): parse and validate the input text,
+ * analyse it (engine/outcome), import artifacts, lay out report text. Bad
+ * input comes back as a message, never as a thrown error across threads.
+ */
+import { createHash } from 'node:crypto';
+import type { KernelVariant } from '../../engine/host/types.js';
+import { hostToJson } from '../../engine/format/host-json.js';
+import { parseArtifactText } from '../../engine/import/artifact.js';
+import { buildHost } from '../../engine/import/build-host.js';
+import { ArtifactError } from '../../engine/import/facts.js';
+import { mixedHosts } from '../../engine/import/same-host.js';
+import { analyzeHost } from '../../engine/outcome/analyze.js';
+import type { Outcome } from '../../engine/outcome/types.js';
+import { hostFromJson } from '../node/host-file.js';
+import { InputError, parseJsonText } from '../node/input-file.js';
+import { outcomeOfJson, subjectFor, type ReportProvenance, type ReportSubject } from '../report/subject.js';
+
+/** What a report is made from: input text to analyse, or an Outcome already made (a stored run). */
+export type ReportSource =
+  | { kind: 'text'; text: string; source: string; kernel: KernelVariant }
+  | { kind: 'outcome'; outcome: Outcome; source: string; provenance?: Partial<ReportProvenance> };
+
+export type TextReportFormat = 'html' | 'svg' | 'md' | 'json';
+
+export type OutcomeTask =
+  /** A host, golden case, scenario or recorded host, as text. */
+  | { kind: 'analyze-text'; text: string; source: string; kernel: KernelVariant }
+  /** A host as text, analysed and also returned in canonical form (the editor's save). */
+  | { kind: 'analyze-host'; text: string; source: string; kernel: KernelVariant }
+  | { kind: 'import-artifacts'; files: { name: string; text: string }[]; name?: string }
+  | { kind: 'report-text'; sources: ReportSource[]; format: TextReportFormat; sections?: Record<string, boolean> };
+
+export interface ImportedHostValue {
+  hostJson: string;
+  hostName: string;
+  assumptions: string[];
+}
+
+export type OutcomeTaskReply =
+  { ok: true; value: Outcome | ImportedHostValue | ReportText } | { ok: false; badInput: string };
+
+function subjectOf(s: ReportSource): ReportSubject {
+  if (s.kind === 'outcome') return subjectFor(s.source, s.outcome, s.provenance);
+  const outcome = outcomeOfJson(s.source, parseJsonText(s.source, s.text), { kernel: s.kernel, kernelGiven: true });
+  return subjectFor(s.source, outcome, { sha256: createHash('sha256').update(s.text, 'utf8').digest('hex') });
+}
+
+/** A report laid out as text; `title` is the document's (a PDF made from the HTML carries it). */
+export interface ReportText {
+  text: string;
+  title: string;
+}
+
+async function reportText(t: Extract<OutcomeTask, { kind: 'report-text' }>): Promise<ReportText> {
+  // The report code (d3, linkedom) loads on first use, in the worker.
+  const [{ renderReport }, { reportHtml }] = await Promise.all([
+    import('../report/index.js'),
+    import('../report/html.js'),
+  ]);
+  const subjects = t.sources.map(subjectOf);
+  if (t.format === 'html') {
+    const doc = reportHtml(subjects, { sections: t.sections });
+    return { text: doc.html, title: doc.title };
+  }
+  const bytes = await renderReport(subjects, t.format, { sections: t.sections });
+  return { text: bytes.toString('utf8'), title: '' };
+}
+
+function importArtifacts(t: Extract<OutcomeTask, { kind: 'import-artifacts' }>): ImportedHostValue {
+  const list = t.files.map((f) => ({ source: f.name, facts: parseArtifactText(f.name, f.text) }));
+  const mixed = mixedHosts(list);
+  if (mixed) throw new InputError(mixed);
+  const r = buildHost(list, t.name);
+  if (!r.host)
+    throw new InputError(
+      `cannot build a host from ${t.files.map((f) => f.name).join(', ')}: ${r.noHostReason ?? 'no memory layout found'}`,
+    );
+  return { hostJson: JSON.stringify(hostToJson(r.host), null, 1), hostName: r.host.name, assumptions: r.assumptions };
+}
+
+export async function outcomeTask(task: OutcomeTask): Promise<OutcomeTaskReply> {
+  try {
+    switch (task.kind) {
+      case 'analyze-text':
+        return {
+          ok: true,
+          value: outcomeOfJson(task.source, parseJsonText(task.source, task.text), {
+            kernel: task.kernel,
+            kernelGiven: true,
+          }),
+        };
+      case 'analyze-host':
+        return {
+          ok: true,
+          value: analyzeHost(hostFromJson(task.source, parseJsonText(task.source, task.text)), task.kernel),
+        };
+      case 'import-artifacts':
+        return { ok: true, value: importArtifacts(task) };
+      case 'report-text':
+        return { ok: true, value: await reportText(task) };
+    }
+  } catch (e) {
+    if (e instanceof InputError || e instanceof ArtifactError) return { ok: false, badInput: e.message };
+    throw e;
+  }
+}
