@@ -254,13 +254,12 @@ export class KernelTdx {
     return r;
   }
 
-  private readField(
-    lp: number,
-    name: MdFieldName,
-  ): { errno: Errno | null; status?: bigint; value: number } {
+  private readField(lp: number, name: MdFieldName): { errno: Errno | null; status?: bigint; value: number } {
     const field = MD_FIELD[name];
     const r = this.seamcalls.call('TDH_SYS_RD', lp, { rdx: field }, () => this.module.sysRd(lp, field), true);
-    return r.errno ? { errno: r.errno, status: r.status, value: 0 } : { errno: null, value: Number(r.result.out.r8 ?? 0n) };
+    return r.errno
+      ? { errno: r.errno, status: r.status, value: 0 }
+      : { errno: null, value: Number(r.result.out.r8 ?? 0n) };
   }
 
   /** get_tdx_sys_info_version (re-read after a module update): "1.5.20", or undefined if a read failed. */

@@ -86,8 +86,8 @@ export function planTdmrs(host: Host, variant: KernelVariant = 'upstream', optio
           ...decided,
           ...options.sizing,
           reason: options.sizing.dynamic
-            ? 'Dynamic PAMT (the module reported TDX_FEATURES0 bit 36)'
-            : 'static PAMT (the module did not report TDX_FEATURES0 bit 36)',
+            ? 'Dynamic PAMT: the module reported TDX_FEATURES0 bit 36'
+            : 'static PAMT: the module did not report TDX_FEATURES0 bit 36',
           assumed: false,
         }
       : decided;

@@ -45,7 +45,9 @@ export function dpamtDecision(host: Host, variant: KernelVariant): DpamtDecision
     dynamic: on,
     bitmapEntryBits: on ? PAMT_PAGE_BITMAP_ENTRY_BITS : 0,
     assumed: f.assumed,
-    reason: `${on ? 'Dynamic PAMT' : 'static PAMT: the module does not report Dynamic PAMT'} (${f.reason})`,
+    reason: on
+      ? `Dynamic PAMT: the module reports TDX_FEATURES0 bit 36 (${f.reason})`
+      : `static PAMT: the module does not report TDX_FEATURES0 bit 36 (${f.reason})`,
   };
 }
 
@@ -83,7 +85,11 @@ export function refcountArray(memblock: readonly MemblockRegion[]): RefcountArra
  * are not an obstacle for the later contiguous PAMT allocations (the golden
  * DPAMT harness does not model them either).
  */
-export function refcountFits(host: Pick<Host, 'reserved'>, memblock: readonly MemblockRegion[], bytes: number): boolean {
+export function refcountFits(
+  host: Pick<Host, 'reserved'>,
+  memblock: readonly MemblockRegion[],
+  bytes: number,
+): boolean {
   // Reserved ranges may overlap one another: merge them first so no byte is taken twice.
   const rsvd = [...host.reserved].sort((a, b) => a.start - b.start);
   const merged: { start: number; end: number }[] = [];

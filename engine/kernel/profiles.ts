@@ -145,7 +145,7 @@ const TABLE = {
     id: 'cmr-holes',
     title: 'cmr-holes (Ubuntu 6.8 -intel)',
     description:
-      'Ubuntu\'s 6.8 -intel kernels: like upstream, but with "Reduce TDMR\'s reserved areas by using CMRs" (Kai Huang, 2024): hole reserved areas come from the CMR list, which needs far fewer of them; these kernels also print the module\'s attributes and each CMR.',
+      "Ubuntu's 6.8 -intel kernels: like upstream, but with \"Reduce TDMR's reserved areas by using CMRs\" (Kai Huang, 2024): hole reserved areas come from the CMR list, which needs far fewer of them; these kernels also print the module's attributes and each CMR.",
     releases: 'Ubuntu 6.8.0-1006-intel and later 6.8 -intel kernels',
     sources: [
       'golden cases-cmr-holes/ and README "Kernel variants"',
@@ -294,8 +294,6 @@ export interface ProfileEvidence {
   preconditionLine?: boolean;
   /** `Module version: x.y.zz` was printed. */
   moduleVersionLine?: boolean;
-  /** `CMR: [...]` lines were printed. */
-  cmrLines?: boolean;
 }
 
 /** The profile the lines alone decide, if they do. */
@@ -309,7 +307,7 @@ function profileFromLines(e: ProfileEvidence): { profile: KernelProfileId; why: 
           ? 'the boot printed "TDX-Module initialized/initialization failed", the wording of init at boot'
           : 'the boot printed a precondition check of init at boot',
     };
-  if (e.cmrLines) return { profile: 'cmr-holes', why: 'the boot printed the CMRs, as the CMR-holes kernels do' };
+  // CMR lines decide nothing: the CMR-holes kernels print them, and so did the older TDH.SYS.INFO series.
   return undefined;
 }
 
@@ -322,7 +320,8 @@ export function profileForBoot(release: string | undefined, e: ProfileEvidence):
   const byRelease = profileForRelease(release);
   const byLines = profileFromLines(e);
   if (byLines) {
-    if (byLines.profile === byRelease.profile) return { ...byRelease, known: true, reason: `${byRelease.reason}; ${byLines.why}` };
+    if (byLines.profile === byRelease.profile)
+      return { ...byRelease, known: true, reason: `${byRelease.reason}; ${byLines.why}` };
     return {
       profile: byLines.profile,
       known: true,

@@ -289,7 +289,8 @@ export class TdxModule {
     const keyid = r8 % 0x10000;
     const dynamicPamt = Math.floor(r8 / SYS_CONFIG_DYNAMIC_PAMT) % 2 === 1;
     // A module without Dynamic PAMT has bit 16 among its reserved bits.
-    const reservedBits = Math.floor(r8 / (2 * SYS_CONFIG_DYNAMIC_PAMT)) !== 0 || (dynamicPamt && !this.supportsDynamicPamt);
+    const reservedBits =
+      Math.floor(r8 / (2 * SYS_CONFIG_DYNAMIC_PAMT)) !== 0 || (dynamicPamt && !this.supportsDynamicPamt);
     if (reservedBits || !this.isPrivateHkid(keyid))
       return this.done(withOperand(STATUS.TDX_OPERAND_INVALID, OPERAND_ID.R8));
     const p = this.params;
@@ -390,8 +391,7 @@ export class TdxModule {
   shutdown(hv: number = EMULATED_MODULE_HV): SeamcallResult {
     const pre = this.preamble('TDH_SYS_SHUTDOWN');
     if (pre !== undefined) return this.done(pre);
-    if (hv !== EMULATED_MODULE_HV)
-      return this.done(withOperand(STATUS.TDX_OPERAND_INVALID, OPERAND_ID.RCX));
+    if (hv !== EMULATED_MODULE_HV) return this.done(withOperand(STATUS.TDX_OPERAND_INVALID, OPERAND_ID.RCX));
     // The VMM dispatcher admits the leaf only in SYS_READY (the handler asserts it).
     if (this.state !== 'SYS_READY') return this.done(STATUS.TDX_SYS_NOT_READY);
     this.state = 'SYS_SHUTDOWN';

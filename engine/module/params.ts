@@ -65,24 +65,27 @@ export function moduleFeatures(host: Host): ModuleFeatures {
     return {
       features0: current,
       assumed: true,
-      reason: 'no module.version or module.tdx_features0: assumed a current module (1.5.20 or later: NO_RBP_MOD, TD-preserving update, Dynamic PAMT)',
+      reason:
+        'assumed: the host gives no module.version or tdx_features0, so a current module (1.5.20 or later) is assumed',
     };
   const v = parseModuleVersion(m.version);
   if (v.major < 1 || (v.major === 1 && v.minor < 5))
-    return { features0: TDX_FEATURES0_NO_RBP_MOD, assumed: true, reason: `module ${m.version}: a TDX 1.0 module (no runtime update, no Dynamic PAMT)` };
+    return {
+      features0: TDX_FEATURES0_NO_RBP_MOD,
+      assumed: true,
+      reason: `module ${m.version} is TDX 1.0 (no runtime update, no Dynamic PAMT)`,
+    };
   if (v.update === undefined)
     return {
       features0: current,
       assumed: true,
-      reason: `module ${m.version} without an update number: assumed 1.5.20 or later (Dynamic PAMT)`,
+      reason: `assumed: module ${m.version} has no update number and is taken as 1.5.20 or later`,
     };
   const dpamt = versionAtLeast(v, FIRST_DPAMT);
   return {
     features0: TDX_FEATURES0_NO_RBP_MOD + TDX_FEATURES0_TD_PRESERVING + (dpamt ? TDX_FEATURES0_DYNAMIC_PAMT : 0),
     assumed: true,
-    reason: dpamt
-      ? `module ${m.version}: 1.5.20 or later, which reports Dynamic PAMT (TDX_FEATURES0 bit 36)`
-      : `module ${m.version}: before 1.5.20, no Dynamic PAMT (TDX_FEATURES0 bit 36 clear)`,
+    reason: dpamt ? `module ${m.version} is 1.5.20 or later` : `module ${m.version} is older than 1.5.20`,
   };
 }
 

@@ -22,6 +22,7 @@ export function renderPlanText(file: string, host: Host, plan: Plan, s: PlanSumm
     `  kernel variant: ${plan.variant}    verdict: ${plan.ok ? 'TDMRs, PAMTs and reserved areas built' : `FAILED at ${plan.ok ? '' : plan.stage} (${plan.ok ? '' : plan.errno})`}`,
   );
   if (s.failure) out.push(`  ${s.failure}`);
+  if (plan.dpamt) out.push(`  PAMT sizing: ${plan.dpamt.reason}`);
   if (init && plan.ok) out.push(`  TDX module (emulated): ${moduleVerdict(init)}`);
   out.push('');
 
