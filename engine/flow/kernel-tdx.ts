@@ -254,7 +254,8 @@ export class KernelTdx {
     return r;
   }
 
-  private readField(lp: number, name: MdFieldName): { errno: Errno | null; status?: bigint; value: number } {
+  /** read_sys_metadata_field(): one TDH.SYS.RD, printed like the kernel on failure. */
+  readField(lp: number, name: MdFieldName): { errno: Errno | null; status?: bigint; value: number } {
     const field = MD_FIELD[name];
     const r = this.seamcalls.call('TDH_SYS_RD', lp, { rdx: field }, () => this.module.sysRd(lp, field), true);
     return r.errno
