@@ -20,13 +20,7 @@ import type { KernelTdx } from './kernel-tdx.js';
 import type { Errno } from './seamcall.js';
 
 export type ModuleUpdateStage =
-  | 'not-initialized'
-  | 'not-supported'
-  | 'handoff'
-  | 'shutdown'
-  | 'cpu-init'
-  | 'update'
-  | 'done';
+  'not-initialized' | 'not-supported' | 'handoff' | 'shutdown' | 'cpu-init' | 'update' | 'done';
 
 export interface ModuleUpdateOutcome {
   ok: boolean;
@@ -65,10 +59,30 @@ export function moduleUpdate(k: KernelTdx, version: string, tdxFeatures0?: numbe
   // tdx_module_shutdown(): the handoff version first; without it the kernel refuses to shut down.
   const hv = k.readField(lp0, 'MODULE_HV');
   if (hv.errno)
-    return { ok: false, stage: 'handoff', errno: hv.errno, status: hv.status, from, detail: 'the handoff version could not be read' };
-  const sd = k.seamcalls.call('TDH_SYS_SHUTDOWN', lp0, { rcx: BigInt(hv.value) }, () => k.module.shutdown(hv.value), false);
+    return {
+      ok: false,
+      stage: 'handoff',
+      errno: hv.errno,
+      status: hv.status,
+      from,
+      detail: 'the handoff version could not be read',
+    };
+  const sd = k.seamcalls.call(
+    'TDH_SYS_SHUTDOWN',
+    lp0,
+    { rcx: BigInt(hv.value) },
+    () => k.module.shutdown(hv.value),
+    false,
+  );
   if (sd.errno)
-    return { ok: false, stage: 'shutdown', errno: sd.errno, status: sd.status, from, detail: 'TDH.SYS.SHUTDOWN failed; the old module keeps running' };
+    return {
+      ok: false,
+      stage: 'shutdown',
+      errno: sd.errno,
+      status: sd.status,
+      from,
+      detail: 'TDH.SYS.SHUTDOWN failed; the old module keeps running',
+    };
   k.resetModuleState();
 
   // P-SEAMLDR installs the new module on every CPU (a P-SEAMLDR call, not a TDX-module leaf; not modelled to fail).

@@ -162,7 +162,10 @@ export function parseScenario(json: unknown): ParseResult<Scenario> {
         const can = kernelProfiles()
           .filter((k) => k.runtimeUpdate)
           .map((k) => k.id);
-        p.add(`${at}.kind`, `module-update needs a kernel with runtime module update (${can.join(', ')}); ${kernel} has none`);
+        p.add(
+          `${at}.kind`,
+          `module-update needs a kernel with runtime module update (${can.join(', ')}); ${kernel} has none`,
+        );
         continue;
       }
       if (e.version !== undefined && (typeof e.version !== 'string' || !/^\d+\.\d+\.\d+(\.\d+)?$/.test(e.version))) {

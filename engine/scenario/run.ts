@@ -376,8 +376,7 @@ export function runScenario(s: Scenario): ScenarioResult {
           r.summary = `${what} failed: ${why}`;
         };
         const dyn = k.dpamt.enabled;
-        const free =
-          tdxBytes() - k.pamtKb * 1024 - (dyn && k.dpamt.refcount ? k.dpamt.refcount.pages * 4096 : 0);
+        const free = tdxBytes() - k.pamtKb * 1024 - (dyn && k.dpamt.refcount ? k.dpamt.refcount.pages * 4096 : 0);
         if (ev.kind !== 'td-destroy' && !ready)
           fail('-ENODEV', 'the TDX module is not initialized, so KVM cannot run TDs');
         else if (ev.kind === 'td-create' && running + ev.count > g.count)
@@ -421,7 +420,9 @@ export function runScenario(s: Scenario): ScenarioResult {
   if (implicitBoot) k.runBoot();
   const bootLog = implicitBoot ? k.log.map((l) => l.text) : [];
   const bootInit: BootInitJson | undefined =
-    implicitBoot && k.bootEnable ? { ...enableFields(k.bootEnable, 'init at boot', k, s.host), stage: k.bootEnable.stage } : undefined;
+    implicitBoot && k.bootEnable
+      ? { ...enableFields(k.bootEnable, 'init at boot', k, s.host), stage: k.bootEnable.stage }
+      : undefined;
   const start = point();
   s.events.forEach((ev, i) => events.push(run(i, ev)));
   // On a kernel that initializes at boot, boot was the init attempt.

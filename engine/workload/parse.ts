@@ -63,7 +63,8 @@ export function parseTds(p: Problems, raw: unknown): TdGroup[] {
       p.add(at, 'must be an object with "name", "count" and "memory_gib"');
       return;
     }
-    for (const k of Object.keys(g)) if (!KEYS.has(k)) p.add(`${at}.${k}`, `unknown field (known: ${[...KEYS].join(', ')})`);
+    for (const k of Object.keys(g))
+      if (!KEYS.has(k)) p.add(`${at}.${k}`, `unknown field (known: ${[...KEYS].join(', ')})`);
     if (typeof g.name !== 'string' || !/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/.test(g.name)) {
       p.add(`${at}.name`, 'must be a name of letters, digits, "_", "." or "-" (at most 64)');
       return;
