@@ -58,7 +58,7 @@ test('a sweep of 10^9 combinations is refused with its size named, before anythi
 
 test('unknown axes, repeated axes, bad values and bad ranges are named by JSON path', () => {
   assert.deepEqual(problems({ name: 's', host: host(), axes: [{ axis: 'memory_gb', values: [1] }] }), [
-    '$.axes[0].axis: unknown axis "memory_gb" (known: nodes, memory_per_node_gib, cxl_gib, cxl_zone, max_tdmrs, max_reserved_per_tdmr, kernel)',
+    '$.axes[0].axis: unknown axis "memory_gb" (known: nodes, memory_per_node_gib, cxl_gib, cxl_zone, max_tdmrs, max_reserved_per_tdmr, kernel, td_count, td_memory_gib, td_4k_percent, td_vcpus)',
   ]);
   assert.deepEqual(
     problems({
@@ -82,7 +82,7 @@ test('unknown axes, repeated axes, bad values and bad ranges are named by JSON p
     `$.axes[0].values[1]: expected one of ${KERNEL_VARIANTS.map((v) => `"${v}"`).join(', ')} for kernel, got "ubuntu"`,
   ]);
   assert.deepEqual(problems({ name: 's', host: host(), axes: [{ axis: 'kernel', range: { from: 1, to: 2 } }] }), [
-    '$.axes[0].range: axis "kernel" takes a list of values (upstream, cmr-holes), not a range',
+    `$.axes[0].range: axis "kernel" takes a list of values (${KERNEL_VARIANTS.join(', ')}), not a range`,
   ]);
   assert.deepEqual(problems({ name: 's', host: host(), axes: [{ axis: 'max_tdmrs', range: { from: 9, to: 8 } }] }), [
     '$.axes[0].range.to: 8 is below "from" (9)',
