@@ -231,6 +231,11 @@ export type KernelProfileId = keyof typeof TABLE;
 
 /** Every profile id, in table order (the order selectors list them). */
 export const KERNEL_PROFILE_IDS = Object.keys(TABLE) as KernelProfileId[];
+/** The same ids as a non-empty tuple, for schema enums (zod's z.enum). */
+export const KERNEL_PROFILE_ID_TUPLE = KERNEL_PROFILE_IDS as unknown as readonly [
+  KernelProfileId,
+  ...KernelProfileId[],
+];
 
 export function isKernelProfileId(s: unknown): s is KernelProfileId {
   return typeof s === 'string' && Object.prototype.hasOwnProperty.call(TABLE, s);

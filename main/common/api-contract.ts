@@ -8,6 +8,7 @@
  * schema below wherever it crosses a process or network boundary.
  */
 import { z } from 'zod';
+import { KERNEL_PROFILE_ID_TUPLE } from '../../engine/kernel/profiles.js';
 import type { Host, KernelVariant } from '../../engine/host/types.js';
 import type { Plan } from '../../engine/kernel/construct.js';
 import type { PlanSummary } from '../../engine/format/plan-summary.js';
@@ -18,7 +19,7 @@ import { REPORT_ARGS, type ReportResults } from './report-contract.js';
 
 export const CONTRACT_VERSION = 1;
 
-const variant = z.enum(['upstream', 'cmr-holes']);
+const variant = z.enum(KERNEL_PROFILE_ID_TUPLE);
 /** Host files are passed as text: the UI reads a dropped or chosen file and never needs a path. */
 const jsonText = z
   .string()

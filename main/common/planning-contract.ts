@@ -5,6 +5,7 @@
  * Browser-safe: no node:* imports.
  */
 import { z } from 'zod';
+import { KERNEL_PROFILE_ID_TUPLE } from '../../engine/kernel/profiles.js';
 import type { KernelVariant } from '../../engine/host/types.js';
 import type { SweepRow } from '../../engine/sweep/row.js';
 import type { ScenarioResult } from '../../engine/scenario/run.js';
@@ -23,7 +24,7 @@ export const PLANNING_ARGS = {
       .string()
       .min(1, 'must not be empty')
       .max(64 * 1024 * 1024, 'is larger than 64 MiB'),
-    kernel: z.enum(['upstream', 'cmr-holes']).optional(),
+    kernel: z.enum(KERNEL_PROFILE_ID_TUPLE).optional(),
     mode: z.enum(['init', 'plan']).optional(),
   }),
   cancelSweep: z.strictObject({ requestId }),
@@ -40,7 +41,7 @@ export const PLANNING_ARGS = {
       .string()
       .min(1, 'must not be empty')
       .max(512 * 1024 * 1024, 'is larger than 512 MiB'),
-    kernel: z.enum(['upstream', 'cmr-holes']),
+    kernel: z.enum(KERNEL_PROFILE_ID_TUPLE),
     label: z.string().max(200, 'is longer than 200 characters').optional(),
   }),
 } as const;

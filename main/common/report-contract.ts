@@ -4,6 +4,7 @@
  * API_ARGS and ApiResults in api-contract.ts. Browser-safe: no node:* imports.
  */
 import { z } from 'zod';
+import { KERNEL_PROFILE_ID_TUPLE } from '../../engine/kernel/profiles.js';
 
 export const REPORT_FILE_FORMATS = ['html', 'svg', 'png', 'pdf'] as const;
 export type ReportFileFormat = (typeof REPORT_FILE_FORMATS)[number];
@@ -20,7 +21,7 @@ export const REPORT_ARGS = {
       .string()
       .min(1, 'must not be empty')
       .max(512 * 1024 * 1024, 'is larger than 512 MiB'),
-    variant: z.enum(['upstream', 'cmr-holes']),
+    variant: z.enum(KERNEL_PROFILE_ID_TUPLE),
     source: z.string().max(500, 'is longer than 500 characters').optional(),
     format: z.enum(REPORT_FILE_FORMATS),
     /** Optional parts, all on by default (then the bytes equal `tdx-lab report`'s). */
