@@ -100,3 +100,25 @@ test('play advances through the events by itself; pause stops it', async () => {
   assert.match((await page.textContent('[data-testid=timeline-play]'))!, /Play/);
   assert.deepEqual(s.errors, []);
 });
+
+test('Dynamic PAMT workload: the TDX memory chart and readout follow the engine over time', async () => {
+  const { page } = s;
+  const parsed = parseScenario(
+    JSON.parse(readFileSync(join(PROJECT_ROOT, 'resources', 'scenarios', 'dpamt-td-workload.json'), 'utf8')),
+  );
+  assert.ok(parsed.ok);
+  const result = runScenario(parsed.value);
+  await page.selectOption('[data-testid=timeline-scenario]', 'dpamt-td-workload');
+  await page.waitForSelector('[data-testid=timeline-tdx-memory] rect.mem.dynamicKb');
+  const create = result.events.findIndex((e) => e.kind === 'td-create');
+  await scrub(create);
+  const now = '[data-testid=timeline-tdx-memory-now]';
+  await page.waitForSelector(`${now}[data-total-kb="${result.tdxMemory.points[create].totalKb}"]`);
+  assert.match((await page.textContent(now))!, /refcounts .* 4K PAMT for 4 TDs .* static PAMT would be 2 GiB/s);
+  const last = result.events.length - 1;
+  await scrub(last);
+  await page.waitForSelector(`${now}[data-total-kb="${result.tdxMemory.points[last].totalKb}"]`);
+  assert.equal(result.tdxMemory.points[last].dynamicKb, 0, 'back to the static part once the TDs are gone');
+  await shot(page, 'timeline-dpamt-workload');
+  assert.deepEqual(s.errors, []);
+});
