@@ -103,7 +103,7 @@ const TABLE = {
     description:
       'torvalds/linux as TDX host support landed: the TDX module is initialized when KVM loads with kvm_intel.tdx=1, reserved-area holes come from the gaps in memblock, PAMTs are sized statically (16 bytes per 4 KiB page).',
     releases:
-      'mainline 6.8 to 6.19 (6.19 still initializes at KVM load); Ubuntu 6.8.0-1001 to -1005-intel; Ubuntu 6.14 -intel (no CMR-hole change: canonical/tdx #415)',
+      'mainline 6.x through 6.19 (a 6.19 host still initializes at KVM load); Ubuntu 6.8.0-1001 to -1005-intel; Ubuntu 6.14 -intel (no CMR-hole change: canonical/tdx #415)',
     sources: [
       'torvalds/linux arch/x86/virt/vmx/tdx/tdx.c (golden cases/)',
       '../shared/spec/kernel-flow.md',
