@@ -9,7 +9,14 @@ import { planToResultJson, type ResultJson } from '../format/result-json.js';
 import type { FaultSpec } from '../module/faults.js';
 import type { SysState } from '../module/module.js';
 import { decodeStatus } from '../module/statuses.js';
-import { KernelTdx, errnoNumber, type InitStage, type KernelModuleStatus, type KernelOptions } from './kernel-tdx.js';
+import {
+  KernelTdx,
+  errnoNumber,
+  type EnableOutcome,
+  type InitStage,
+  type KernelModuleStatus,
+  type KernelOptions,
+} from './kernel-tdx.js';
 import type { SeamcallRecord } from './seamcall.js';
 import type { Plan } from '../kernel/construct.js';
 
@@ -40,12 +47,14 @@ export interface InitResult {
   /** The lines of `log` printed at error or warning level (pr_err, pr_warn). */
   errorLines: string[];
   pamtKb: number | null;
+  /** Under Dynamic PAMT (dpamt profile, module with bit 36): the refcount array, not part of pamtKb. */
+  dpamt: { refcountBytes: number; refcountKb: number } | null;
   tdmrCount: number | null;
   memlist: { start: string; end: string; nid: number }[];
   plan: ResultJson | null;
 }
 
-/** Runs the whole kernel + module flow for one host and kernel variant. */
+/** Runs the whole kernel + module flow for one host on any kernel profile (at KVM load or at boot, as it says). */
 export function initTdx(host: Host, variant: KernelVariant = 'upstream', options: InitOptions = {}): InitResult {
   return initTdxWithPlan(host, variant, options).result;
 }
@@ -72,24 +81,27 @@ export function initTdxWithPlan(
   let plan: ResultJson | null = null;
   let rawPlan: Plan | null = null;
   let tdmrCount: number | null = null;
-  if (boot.platformEnabled) {
+  const took = (r: EnableOutcome): void => {
+    stage = r.stage;
+    errno = r.errno;
+    status = r.status;
+    if (r.plan) {
+      rawPlan = r.plan;
+      if (options.includePlan !== false) plan = planToResultJson(r.plan);
+      tdmrCount = r.plan.tdmrs.length;
+    }
+  };
+  if (k.bootEnable) {
+    // The profile initializes at boot (subsys_initcall): boot did everything.
+    took(k.bootEnable);
+  } else if (boot.platformEnabled) {
     const cpus = k.cpuEnableAll();
     if (cpus.errno) {
       stage = 'cpu-enable';
       errno = cpus.errno;
       const last = k.seamcalls.records[k.seamcalls.records.length - 1];
       if (last && last.status !== '0x0000000000000000') status = BigInt(last.status);
-    } else {
-      const r = k.enable(host.memblock);
-      stage = r.stage;
-      errno = r.errno;
-      status = r.status;
-      if (r.plan) {
-        rawPlan = r.plan;
-        if (options.includePlan !== false) plan = planToResultJson(r.plan);
-        tdmrCount = r.plan.tdmrs.length;
-      }
-    }
+    } else took(k.enable(host.memblock));
   }
   const d = status !== undefined ? decodeStatus(status) : undefined;
   const result: InitResult = {
@@ -106,6 +118,10 @@ export function initTdxWithPlan(
     log: k.log.map((l) => l.text),
     errorLines: k.log.filter((l) => l.level === 'err' || l.level === 'warn').map((l) => l.text),
     pamtKb: k.status === 'INITIALIZED' ? k.pamtKb : null,
+    dpamt:
+      k.status === 'INITIALIZED' && k.dpamt.refcount
+        ? { refcountBytes: k.dpamt.refcount.bytes, refcountKb: k.dpamt.refcount.pages * 4 }
+        : null,
     tdmrCount,
     memlist: k.memlist.map((m) => ({ start: hex(m.start), end: hex(m.end), nid: m.nid })),
     plan,

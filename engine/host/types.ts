@@ -2,6 +2,7 @@
  * The canonical host model (golden README "HOST", version 1), after parsing:
  * hex strings are turned into exact numbers (all below 2^53).
  */
+import { KERNEL_PROFILE_IDS, type KernelProfileId } from '../kernel/profiles.js';
 
 /** One memblock memory region, [start, end), with its NUMA node. */
 export interface MemblockRegion {
@@ -62,6 +63,14 @@ export interface Platform {
   nohibernate?: boolean;
   /** ACPI S3 configured (the kernel then disables it and says so). Default false. */
   acpi_s3?: boolean;
+  /**
+   * CPU features init at boot checks first (boot-init and dpamt profiles;
+   * mainline tdx_enable): XSAVE, MOVDIR64B, self-snoop. Default true; false
+   * to see the kernel refuse (e.g. a hypervisor that hides them).
+   */
+  xsave?: boolean;
+  movdir64b?: boolean;
+  self_snoop?: boolean;
 }
 
 /** Extension: a device whose memory can be hot-added through kmem (not in memblock until it is). */
@@ -92,6 +101,9 @@ export interface Host {
   devices?: Device[];
 }
 
-/** The two kernel variants the lab emulates (golden README "Kernel variants"). */
-export type KernelVariant = 'upstream' | 'cmr-holes';
-export const KERNEL_VARIANTS: readonly KernelVariant[] = ['upstream', 'cmr-holes'];
+/**
+ * The kernels the lab emulates: the ids of the kernel profile table
+ * (engine/kernel/profiles.ts), which every step consults.
+ */
+export type KernelVariant = KernelProfileId;
+export const KERNEL_VARIANTS: readonly KernelVariant[] = KERNEL_PROFILE_IDS;

@@ -19,6 +19,9 @@ const PLATFORM_KEYS = [
   'tdx_keyids',
   'nohibernate',
   'acpi_s3',
+  'xsave',
+  'movdir64b',
+  'self_snoop',
 ] as const;
 
 /** Copies the listed keys that are present (drops unknown ones). */
@@ -81,6 +84,9 @@ export const hostSchema = z.looseObject({
       memory_block_size: hexString.optional(),
       nohibernate: z.boolean().optional(),
       acpi_s3: z.boolean().optional(),
+      xsave: z.boolean().optional(),
+      movdir64b: z.boolean().optional(),
+      self_snoop: z.boolean().optional(),
     })
     .optional(),
   devices: z

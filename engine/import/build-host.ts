@@ -234,6 +234,12 @@ export function buildHost(list: readonly SourcedFacts[], name?: string): ImportR
     platform.tdx_keyids = keyids[1] - keyids[0];
   }
   if (lastBoot?.acpiS3Disabled) platform.acpi_s3 = true;
+  // Init at boot refused a missing CPU feature: keep that fact so `check` reproduces the refusal.
+  const missing = lastBoot?.preconditionFailed;
+  if (missing && missing !== 'platform') {
+    platform[missing] = false;
+    assumptions.push(`the boot printed "${lastBoot!.failure}": platform.${missing} = false`);
+  }
   if (lastBoot?.cmdline !== undefined) {
     if (/(^|\s)nohibernate(\s|$)/.test(lastBoot.cmdline)) platform.nohibernate = true;
     else if (

@@ -46,9 +46,10 @@ function printedText(b: ObservedBoot): string {
   const parts: string[] = [];
   if (b.seamcall_failures?.length)
     parts.push(`SEAMCALL ${b.seamcall_failures[0].leaf} failed: ${b.seamcall_failures[0].status}`);
+  if (b.dpamt) parts.push('Enable Dynamic PAMT');
   if (b.pamt_kb !== undefined) parts.push(`${b.pamt_kb} KB allocated for PAMT`);
   if (b.outcome === 'initialized') parts.push('module initialized');
-  if (b.failure) parts.push(`initialization failed: ${b.failure}`);
+  if (b.failure) parts.push(b.precondition ? b.failure : `initialization failed: ${b.failure}`);
   if (b.truncated?.length) parts.push(`cut line "${b.truncated[0].replace(/^.*?: /, '')}"`);
   if (b.errno !== undefined) parts.push(`module initialization failed (${b.errno})`);
   if (!parts.length) parts.push(b.outcome === 'no-init' ? 'no module initialization lines' : b.outcome);
@@ -73,6 +74,7 @@ export function checkBoot(host: Host, b: ObservedBoot): BootCheck {
   if (b.outcome === 'not-enabled-by-bios')
     return { ...base, verdict: 'not-checkable', notes: ['TDX was not enabled by the BIOS: no TDMRs were built'] };
   if (b.seamcall_failures?.length && b.pamt_kb === undefined && !b.failure) return checkSeamcallFailure(host, b, base);
+  if (b.precondition) return checkPrecondition(host, b, base);
   if (b.failure === 'module not loaded')
     return { ...base, verdict: 'not-checkable', notes: ['the module was not loaded: no TDMRs were built'] };
 
@@ -196,6 +198,23 @@ function checkSeamcallFailure(
       `differs: the real kernel's failing read was metadata field RDX ${want.rdx}, the emulator's ${regs[1]} (kernels read the global metadata fields in different orders)`,
     );
   }
+  return { ...base, emulated, verdict: 'agree', notes };
+}
+
+/** Init at boot stopped at a precondition (XSAVE, MOVDIR64B, self-snoop, platform): the whole flow must print the same line. */
+function checkPrecondition(
+  host: Host,
+  b: ObservedBoot,
+  base: Pick<BootCheck, 'source' | 'variant' | 'printed'>,
+): BootCheck {
+  const notes = [`kernel variant ${b.variant} (${b.variant_reason})`];
+  const res = initTdx(host, b.variant, { includePlan: false });
+  const line = `virt/tdx: ${b.failure}`;
+  const emulated = res.ok
+    ? `module initialized, ${res.pamtKb} KB allocated for PAMT`
+    : (res.log[res.log.length - 1] ?? 'failed');
+  if (res.ok || !res.log.includes(line))
+    return { ...base, emulated, verdict: 'disagree', notes: [...notes, `the emulator does not print "${line}"`] };
   return { ...base, emulated, verdict: 'agree', notes };
 }
 

@@ -1,8 +1,11 @@
 /**
  * Kernel log text (dmesg, journalctl -k, excerpts pasted into issues): the
  * TDX lines of spec kernel-flow.md §6 in every wording kernels have used
- * ("virt/tdx:" or "tdx:", "KB"/"KBs", three module-version formats,
- * "module initialized"/"TDX-Module initialized"), plus what identifies the
+ * ("virt/tdx:" or "tdx:", "KB"/"KBs", four module-version formats,
+ * "module initialized"/"TDX-Module initialized"), the lines of init at boot
+ * and Dynamic PAMT (dynamic-pamt.md §6: the XSAVE/MOVDIR64B/self-snoop
+ * checks, "TDX-Module initialization failed", "Enable Dynamic PAMT",
+ * "Module version: x.y.zz"), plus what identifies the
  * host and boot: command line, kernel release, hostname, CPU, BIOS-e820 and
  * SRAT lines. A new boot starts at a second "Command line:".
  */
@@ -42,6 +45,14 @@ const KNOWN_FAILURES = [
   /^TDMR \[0x[0-9a-f]+, 0x[0-9a-f]+\): reserved areas exhausted\.?$/,
   /^TDMRs exhausted\.?$/,
   /^unable to find local NUMA node/,
+];
+
+/** Mainline tdx_enable()'s precondition lines (init at boot), and what each says is missing. */
+const PRECONDITION_LINES: { re: RegExp; check: NonNullable<TdxBoot['preconditionFailed']> }[] = [
+  { re: /^TDX not supported by the host platform$/, check: 'platform' },
+  { re: /^XSAVE is required for TDX$/, check: 'xsave' },
+  { re: /^MOVDIR64B is required for TDX$/, check: 'movdir64b' },
+  { re: /^Self-snoop is required for TDX$/, check: 'self_snoop' },
 ];
 
 export function newBoot(firstLine: number): TdxBoot {
@@ -204,18 +215,32 @@ export class DmesgParser {
     } else if ((m = /^TDX module version: (\d+(?:\.\d+)+)/.exec(t))) {
       b.moduleVersion = m[1];
       b.moduleLine = lineNo;
+    } else if ((m = /^Module version: (\d+\.\d+\.\d+)$/.exec(t))) {
+      // Printed even when the version reads failed ("0.0.00"): that is no version.
+      if (m[1] !== '0.0.00') b.moduleVersion = m[1];
+      b.moduleVersionLine = true;
+      b.moduleLine = lineNo;
+    } else if (/^Enable Dynamic PAMT$/.test(t)) {
+      b.dpamtEnabled = true;
     } else if ((m = /^CMR: \[(0x[0-9a-f]+), (0x[0-9a-f]+)\)/.exec(t))) {
       this.cmr(b, hexNumber(m[1]), hexNumber(m[2]), lineNo);
       this.lastTdxWasCmr = true;
     } else if ((m = /^(\d+) KBs? allocated for PAMT/.exec(t))) {
       b.pamtKb = Number(m[1]);
       b.pamtLine = lineNo;
-    } else if (/^(?:module|TDX-Module) initialized/.test(t)) {
+    } else if ((m = /^(module|TDX-Module) initialized/.exec(t))) {
       b.outcome = 'initialized';
-    } else if ((m = /^(?:module )?initialization failed \((-\d+)\)/.exec(t))) {
-      b.errno = Number(m[1]);
+      b.initWording = m[1] === 'TDX-Module' ? 'boot' : 'kvm-load';
+    } else if ((m = /^(module |TDX-Module )?initialization failed \((-\d+)\)/.exec(t))) {
+      b.errno = Number(m[2]);
       if (b.outcome !== 'not-enabled-by-bios') b.outcome = 'failed';
       b.failureLine ??= lineNo;
+      if (m[1]) b.initWording = m[1] === 'TDX-Module ' ? 'boot' : 'kvm-load';
+    } else if (PRECONDITION_LINES.some((p) => p.re.test(t))) {
+      b.outcome = 'failed';
+      b.failure = t;
+      b.failureLine = lineNo;
+      b.preconditionFailed = PRECONDITION_LINES.find((p) => p.re.test(t))!.check;
     } else if (/TDX is not enabled by BIOS/.test(t)) {
       b.outcome = 'not-enabled-by-bios';
       b.failure = 'TDX is not enabled by BIOS';
@@ -244,7 +269,10 @@ export class DmesgParser {
     } else if ((m = /^RCX 0x[0-9a-f]+ RDX (0x[0-9a-f]+)/.exec(t))) {
       const last = b.seamcallFailures[b.seamcallFailures.length - 1];
       if (last) last.rdx = m[1];
-    } else if (/^(?:BIOS enabled|TDX module|CMR|\d+ KB|module init|TDX-Module)/.test(t) && t.length < 40) {
+    } else if (
+      /^(?:BIOS enabled|TDX module|Module version|CMR|\d+ KB|module init|TDX-Module|Enable Dyn)/.test(t) &&
+      t.length < 40
+    ) {
       b.truncated.push({ line: lineNo, text: t });
       this.facts.warnings.push({ line: lineNo, message: `kernel line cut short: "${t}"` });
     }

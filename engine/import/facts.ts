@@ -44,8 +44,16 @@ export interface TdxBoot {
   pamtLine?: number;
   /** initialized | failed | not-enabled-by-bios | no-init (only the boot-time lines) */
   outcome: 'initialized' | 'failed' | 'not-enabled-by-bios' | 'no-init';
-  /** The "initialization failed: ..." reason, if printed. */
+  /** The "initialization failed: ..." reason, or a precondition line of init at boot, if printed. */
   failure?: string;
+  /** `Enable Dynamic PAMT` was printed (a Dynamic PAMT kernel with a module that offers it). */
+  dpamtEnabled?: boolean;
+  /** How the init lines were worded: `TDX-Module ...` (init at boot) or `module ...` (init at KVM load). */
+  initWording?: 'boot' | 'kvm-load';
+  /** The failure was a precondition of init at boot (XSAVE, MOVDIR64B, self-snoop, host platform). */
+  preconditionFailed?: 'platform' | 'xsave' | 'movdir64b' | 'self_snoop';
+  /** The version line was mainline's `Module version: x.y.zz`. */
+  moduleVersionLine?: boolean;
   failureLine?: number;
   /** The failing TDMR if the reason names one. */
   failedTdmr?: Range;
@@ -166,6 +174,7 @@ export function hasTdxLines(b: TdxBoot): boolean {
     b.failure !== undefined ||
     b.errno !== undefined ||
     b.outcome !== 'no-init' ||
+    b.dpamtEnabled === true ||
     b.seamcallFailures.length > 0 ||
     b.truncated.length > 0 ||
     b.acpiS3Disabled === true

@@ -5,14 +5,22 @@
  */
 import type { KernelVariant } from '../host/types.js';
 import { hex } from '../format/hex.js';
+import { profileForBoot } from '../kernel/profiles.js';
 import type { TdxBoot } from './facts.js';
 
 export interface ObservedBoot {
   /** "file:line" of the boot's first line. */
   source: string;
   kernel?: string;
+  /** The kernel profile this boot ran (engine/kernel/profiles.ts). */
   variant: KernelVariant;
   variant_reason: string;
+  /** false: the profile is a guess (variant_reason says why). */
+  variant_known?: boolean;
+  /** `Enable Dynamic PAMT` was printed. */
+  dpamt?: boolean;
+  /** Init at boot stopped at this precondition (its line is in `failure`). */
+  precondition?: NonNullable<TdxBoot['preconditionFailed']>;
   cmdline?: string;
   keyid_range?: [number, number];
   module_version?: string;
@@ -29,26 +37,20 @@ export interface ObservedBoot {
   seamcall_failures?: { leaf: string; status: string; rdx?: string }[];
 }
 
-/** Ubuntu's 6.8 -intel kernels carry the CMR-holes change from 6.8.0-1006 on (golden README). */
-export function variantForKernel(kernel: string | undefined): { variant: KernelVariant; reason: string } {
-  if (kernel === undefined)
-    return { variant: 'upstream', reason: 'kernel release not in the artifacts: assumed upstream' };
-  const m = /^6\.8\.0-(\d+)-intel/.exec(kernel);
-  if (m && Number(m[1]) >= 1006)
-    return {
-      variant: 'cmr-holes',
-      reason: `${kernel}: Ubuntu 6.8 -intel kernels from 6.8.0-1006 on find holes from the CMRs`,
-    };
-  return { variant: 'upstream', reason: `${kernel}: finds holes from memblock (upstream behaviour)` };
-}
-
 export function observedBoot(b: TdxBoot, source: string, fallbackKernel: string | undefined): ObservedBoot {
   const kernel = b.kernel ?? fallbackKernel;
-  const v = variantForKernel(kernel);
+  // The release decides where it is known; the boot's own lines where it is not, or where they contradict it.
+  const v = profileForBoot(kernel, {
+    dpamtLine: b.dpamtEnabled,
+    initWording: b.initWording,
+    preconditionLine: b.preconditionFailed !== undefined,
+    moduleVersionLine: b.moduleVersionLine,
+  });
   const o: ObservedBoot = {
     source: `${source}:${b.firstLine}`,
-    variant: v.variant,
+    variant: v.profile,
     variant_reason: v.reason,
+    variant_known: v.known,
     cmrs: b.cmrs.map((c) => ({ base: hex(c.start), size: hex(c.end - c.start) })),
     outcome: b.outcome,
   };
@@ -59,6 +61,8 @@ export function observedBoot(b: TdxBoot, source: string, fallbackKernel: string 
   if (b.moduleBuild) o.module_build = b.moduleBuild;
   if (b.cmrsPartial) o.cmrs_partial = true;
   if (b.pamtKb !== undefined) o.pamt_kb = b.pamtKb;
+  if (b.dpamtEnabled) o.dpamt = true;
+  if (b.preconditionFailed) o.precondition = b.preconditionFailed;
   if (b.failure) o.failure = b.failure;
   if (b.failedTdmr) o.failed_tdmr = { base: hex(b.failedTdmr.start), size: hex(b.failedTdmr.end - b.failedTdmr.start) };
   if (b.errno !== undefined) o.errno = b.errno;

@@ -9,6 +9,7 @@ import type { KernelLog } from './log.js';
 import { tdxLine } from './log.js';
 import type { TdmrRange } from './tdmr.js';
 import type { PamtAllocator } from './pamt-allocator.js';
+import { STATIC_PAMT, pamtBitmapSize, type PamtSizing } from './dpamt.js';
 
 export type PageSize = '4k' | '2m' | '1g';
 export const PAGE_SIZES: readonly PageSize[] = ['4k', '2m', '1g'];
@@ -24,6 +25,13 @@ export interface Pamt {
 
 export function pamtTotal(p: Pamt): number {
   return p.size4k + p.size2m + p.size1g;
+}
+
+/** KB the static PAMT (4K entries for every page) of these TDMRs takes: what Dynamic PAMT replaces. */
+export function staticPamtKb(tdmrs: readonly { size: number }[], entrySize: PamtEntrySize): number {
+  let bytes = 0;
+  for (const t of tdmrs) for (const pg of PAGE_SIZES) bytes += pamtSize(t.size, pg, entrySize[pg]);
+  return bytes / 1024;
 }
 
 /** PAMT bytes for one page size: one entry per page of that size, rounded up to 4 KiB. */
@@ -62,19 +70,26 @@ export interface TdmrPamt {
 
 export type SetUpPamtResult = { ok: true; pamts: TdmrPamt[] } | { ok: false; errno: '-ENOMEM'; tdmrIndex: number };
 
-/** Allocates every TDMR's PAMT in order; the first allocation that fails fails them all. */
+/**
+ * Allocates every TDMR's PAMT in order; the first allocation that fails
+ * fails them all. Under Dynamic PAMT the 4K level is the page bitmap, so the
+ * one block per TDMR (bitmap | 2M | 1G) is smaller and lands elsewhere.
+ */
 export function setUpPamtAll(
   tdmrs: readonly TdmrRange[],
   memlist: readonly TdxMemblock[],
   entrySize: PamtEntrySize,
   allocator: PamtAllocator,
   log: KernelLog,
+  sizing: PamtSizing = STATIC_PAMT,
 ): SetUpPamtResult {
   const pamts: TdmrPamt[] = [];
   for (let i = 0; i < tdmrs.length; i++) {
     const tdmr = tdmrs[i];
     const nid = tdmrGetNid(tdmr, memlist, log);
-    const size4k = pamtSize(tdmr.size, '4k', entrySize['4k']);
+    const size4k = sizing.dynamic
+      ? pamtBitmapSize(tdmr.size, sizing.bitmapEntryBits)
+      : pamtSize(tdmr.size, '4k', entrySize['4k']);
     const size2m = pamtSize(tdmr.size, '2m', entrySize['2m']);
     const size1g = pamtSize(tdmr.size, '1g', entrySize['1g']);
     const base = allocator.allocContigPages((size4k + size2m + size1g) / SZ_4K, nid);

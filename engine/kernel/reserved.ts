@@ -4,6 +4,7 @@
  * (tdmr_populate_rsvd_holes / _pamts / the sort), and the limit per TDMR.
  */
 import type { KernelVariant } from '../host/types.js';
+import { kernelProfile } from './profiles.js';
 import { firstEndingAtOrAfter } from './memlist.js';
 import type { KernelLog } from './log.js';
 import { tdxLine } from './log.js';
@@ -133,12 +134,12 @@ export function populateReservedAreas(
   return list.areas.sort((a, b) => a.offset - b.offset);
 }
 
-/** Where a variant takes its holes from (golden README "Kernel variants"). */
+/** Where a profile takes its holes from (golden README "Kernel variants"; the profile table). */
 export function holeSourceFor(
   variant: KernelVariant,
   memlist: HoleSource,
   cmrs: readonly { base: number; size: number }[],
 ): HoleSource {
-  if (variant === 'upstream') return memlist;
+  if (kernelProfile(variant).holes === 'memblock') return memlist;
   return cmrs.map((c) => ({ start: c.base, end: c.base + c.size }));
 }

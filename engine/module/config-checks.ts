@@ -17,6 +17,8 @@ export interface ConfigLimits {
   pamtEntrySize: PamtEntrySize;
   physAddrBits: number;
   keyidBits: number;
+  /** Dynamic PAMT enabled in this TDH.SYS.CONFIG: the 4K area is a bitmap. */
+  dynamicPamt?: boolean;
 }
 
 /** is_overlap(): two [base, base + size) ranges share a byte. */
@@ -186,7 +188,11 @@ export function checkTdmr(
 
   // 5. PAMT addresses and sizes, 1G, 2M, 4K.
   for (const p of pamtsOf(t)) {
-    const required = Math.floor(t.size / PAGE_SIZE_BYTES[p.pt]) * l.pamtEntrySize[p.pt];
+    // With Dynamic PAMT the 4K area is a bitmap: 1 bit per 4 KiB page, no page rounding (check_pamt_addresses_and_size).
+    const required =
+      l.dynamicPamt && p.pt === '4k'
+        ? Math.floor(Math.floor(t.size / PAGE_SIZE_BYTES['4k']) / 8)
+        : Math.floor(t.size / PAGE_SIZE_BYTES[p.pt]) * l.pamtEntrySize[p.pt];
     const bad =
       p.base % SZ_4K !== 0 ||
       p.size % SZ_4K !== 0 ||

@@ -9,6 +9,7 @@ export const LEAF = {
   TDH_SYS_CONFIG: 45,
   TDH_SYS_RDALL: 47,
   TDH_SYS_SHUTDOWN: 52,
+  TDH_SYS_UPDATE: 53,
 } as const;
 
 export type LeafName = keyof typeof LEAF;
@@ -32,16 +33,43 @@ export function parseLeafName(s: string): LeafName | undefined {
 /**
  * Global metadata field ids the kernel reads with TDH.SYS.RD (upstream
  * tdx_global_metadata.c; "Global Scope Metadata", TDX module 1.5 ABI).
+ * The version fields and MODULE_HV are read by mainline since boot-time
+ * init and module update; PAMT_PAGE_BITMAP_ENTRY_BITS by the Dynamic PAMT
+ * kernel (dynamic-pamt.md §2; tip spells it 0x9100000000000013).
  */
 export const MD_FIELD = {
+  MINOR_VERSION: 0x0800000100000003n,
+  MAJOR_VERSION: 0x0800000100000004n,
+  UPDATE_VERSION: 0x0800000100000005n,
   TDX_FEATURES0: 0x0a00000300000008n,
   MAX_TDMRS: 0x9100000100000008n,
   MAX_RESERVED_PER_TDMR: 0x9100000100000009n,
   PAMT_4K_ENTRY_SIZE: 0x9100000100000010n,
   PAMT_2M_ENTRY_SIZE: 0x9100000100000011n,
   PAMT_1G_ENTRY_SIZE: 0x9100000100000012n,
+  PAMT_PAGE_BITMAP_ENTRY_BITS: 0x9100000000000013n,
+  MODULE_HV: 0x8900000100000000n,
 } as const;
 export type MdFieldName = keyof typeof MD_FIELD;
 
+/**
+ * A field id without its element-size bits (33:32): a single-element
+ * TDH.SYS.RD matches only class and field code (module metadata_generic.c,
+ * dynamic-pamt.md §2), so 0x9100000100000013 reads the same field as tip's
+ * 0x9100000000000013.
+ */
+export function mdFieldKey(field: bigint): bigint {
+  return field & ~(3n << 32n);
+}
+
 /** TDX_FEATURES0 bit the kernel requires (kernel-flow.md §3 step 2). */
 export const TDX_FEATURES0_NO_RBP_MOD = 1 << 18;
+/** TDX_FEATURES0 bit 1: TD-preserving runtime update (mainline tdx_supports_runtime_update). */
+export const TDX_FEATURES0_TD_PRESERVING = 1 << 1;
+/** TDX_FEATURES0 bit 36: Dynamic PAMT (dynamic-pamt.md §1). Above bit 31: test it with hasFeature(). */
+export const TDX_FEATURES0_DYNAMIC_PAMT = 2 ** 36;
+
+/** Whether `features0` (exact below 2^53) has the single-bit `feature` set; safe above bit 31. */
+export function hasFeature(features0: number, feature: number): boolean {
+  return (BigInt(features0) & BigInt(feature)) !== 0n;
+}

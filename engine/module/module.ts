@@ -9,8 +9,15 @@ import { SZ_1G } from '../format/hex.js';
 import type { Cmr } from '../host/types.js';
 import { checkTdmr, precheckOverlaps } from './config-checks.js';
 import { FaultInjector, type FaultSpec } from './faults.js';
-import { MD_FIELD, type LeafName } from './leaves.js';
-import type { ModuleParams } from './params.js';
+import {
+  MD_FIELD,
+  TDX_FEATURES0_DYNAMIC_PAMT,
+  TDX_FEATURES0_TD_PRESERVING,
+  hasFeature,
+  mdFieldKey,
+  type LeafName,
+} from './leaves.js';
+import { parseModuleVersion, type ModuleParams } from './params.js';
 import { OPERAND_ID, STATUS, withOperand } from './statuses.js';
 import type { TdmrInfo } from './tdmr-info.js';
 
@@ -41,10 +48,33 @@ interface TdmrEntry {
   lastInitialized: number;
 }
 
+/** TDH.SYS.CONFIG R8 (sys_config_options_t): bits 15:0 the global HKID, bit 16 Dynamic PAMT, 63:17 reserved. */
+export const SYS_CONFIG_DYNAMIC_PAMT = 1 << 16;
+/** MAX_DYNAMIC_PAMT_HKID_START_BIT (pamt_manager.h): Dynamic PAMT needs at most 48 non-KeyID address bits. */
+export const MAX_DYNAMIC_PAMT_HKID_START_BIT = 48;
+/**
+ * The handoff version this emulated module produces and accepts (its
+ * MODULE_HV and MIN_UPDATE_HV). An emulator constant, not a claim about any
+ * real module's value.
+ */
+export const EMULATED_MODULE_HV = 1;
+
+/** What TDH.SYS.SHUTDOWN hands the next module (prepare_handoff_data): the configuration that survives. */
+export interface ModuleHandoff {
+  hv: number;
+  hkid: number;
+  dynamicPamt: boolean;
+  tdmrs: { base: number; size: number; lastInitialized: number }[];
+}
+
 export interface TdxModuleOptions {
   /** false: no module was loaded by the BIOS/SEAMLDR; every SEAMCALL fails with VMFailInvalid. */
   loaded?: boolean;
   faults?: FaultSpec[];
+  /** Share an injector (a module update keeps the scenario's injected faults and their counts). */
+  injector?: FaultInjector;
+  /** Handoff data a P-SEAMLDR install left for this module (runtime update). */
+  handoff?: ModuleHandoff;
 }
 
 export class TdxModule {
@@ -57,15 +87,35 @@ export class TdxModule {
   /** TDMR table entries by base: TDH.SYS.TDMR.INIT looks its TDMR up on every call. */
   private tdmrByBase = new Map<number, TdmrEntry>();
   private hkid = -1;
+  /** Dynamic PAMT enabled by TDH.SYS.CONFIG (R8 bit 16). */
+  dynamicPamt = false;
+  /** Handoff data in the SEAM range: written by TDH.SYS.SHUTDOWN, consumed by TDH.SYS.UPDATE. */
+  private handoffData: ModuleHandoff | undefined;
 
   constructor(
     readonly params: ModuleParams,
     options: TdxModuleOptions = {},
   ) {
     this.loaded = options.loaded ?? true;
-    this.faults = new FaultInjector([...(options.faults ?? [])]);
+    this.faults = options.injector ?? new FaultInjector([...(options.faults ?? [])]);
     this.lpInitDone = new Array(params.packages * params.lpsPerPackage).fill(false);
     this.pkgConfigured = new Array(params.packages).fill(false);
+    this.handoffData = options.handoff;
+  }
+
+  /** The handoff data left by TDH.SYS.SHUTDOWN (for the P-SEAMLDR install of the next module). */
+  get handoff(): ModuleHandoff | undefined {
+    return this.handoffData;
+  }
+
+  /** TDX_FEATURES0 bit 36. */
+  get supportsDynamicPamt(): boolean {
+    return hasFeature(this.params.tdxFeatures0, TDX_FEATURES0_DYNAMIC_PAMT);
+  }
+
+  /** TDX_FEATURES0 bit 1: TD-preserving update (the handoff metadata exists). */
+  get supportsRuntimeUpdate(): boolean {
+    return hasFeature(this.params.tdxFeatures0, TDX_FEATURES0_TD_PRESERVING);
   }
 
   get numLps(): number {
@@ -158,18 +208,30 @@ export class TdxModule {
 
   private metadataValue(field: bigint): bigint | undefined {
     const p = this.params;
-    switch (field) {
-      case MD_FIELD.TDX_FEATURES0:
+    const v = parseModuleVersion(p.version);
+    switch (mdFieldKey(field)) {
+      case mdFieldKey(MD_FIELD.MINOR_VERSION):
+        return BigInt(v.minor);
+      case mdFieldKey(MD_FIELD.MAJOR_VERSION):
+        return BigInt(v.major);
+      case mdFieldKey(MD_FIELD.UPDATE_VERSION):
+        return BigInt(v.update ?? 0);
+      case mdFieldKey(MD_FIELD.PAMT_PAGE_BITMAP_ENTRY_BITS):
+        // metadata_sys.c: the bitmap element is the constant 1; absent without Dynamic PAMT.
+        return this.supportsDynamicPamt ? 1n : undefined;
+      case mdFieldKey(MD_FIELD.MODULE_HV):
+        return this.supportsRuntimeUpdate ? BigInt(EMULATED_MODULE_HV) : undefined;
+      case mdFieldKey(MD_FIELD.TDX_FEATURES0):
         return BigInt(p.tdxFeatures0);
-      case MD_FIELD.MAX_TDMRS:
+      case mdFieldKey(MD_FIELD.MAX_TDMRS):
         return BigInt(p.maxTdmrs);
-      case MD_FIELD.MAX_RESERVED_PER_TDMR:
+      case mdFieldKey(MD_FIELD.MAX_RESERVED_PER_TDMR):
         return BigInt(p.maxReservedPerTdmr);
-      case MD_FIELD.PAMT_4K_ENTRY_SIZE:
+      case mdFieldKey(MD_FIELD.PAMT_4K_ENTRY_SIZE):
         return BigInt(p.pamtEntrySize['4k']);
-      case MD_FIELD.PAMT_2M_ENTRY_SIZE:
+      case mdFieldKey(MD_FIELD.PAMT_2M_ENTRY_SIZE):
         return BigInt(p.pamtEntrySize['2m']);
-      case MD_FIELD.PAMT_1G_ENTRY_SIZE:
+      case mdFieldKey(MD_FIELD.PAMT_1G_ENTRY_SIZE):
         return BigInt(p.pamtEntrySize['1g']);
       default:
         return undefined;
@@ -198,7 +260,10 @@ export class TdxModule {
     if (!this.params.sysRdSupported) return this.done(STATUS.TDX_SYS_NOT_READY);
     if (!this.lpInitDone[lp]) return this.done(STATUS.TDX_SYS_LP_INIT_NOT_DONE);
     const fields: Record<string, bigint> = {};
-    for (const [name, id] of Object.entries(MD_FIELD)) fields[name] = this.metadataValue(id)!;
+    for (const [name, id] of Object.entries(MD_FIELD)) {
+      const v = this.metadataValue(id);
+      if (v !== undefined) fields[name] = v;
+    }
     return { status: STATUS.TDX_SUCCESS, out: {}, fields };
   }
 
@@ -209,9 +274,10 @@ export class TdxModule {
 
   /**
    * TDH.SYS.CONFIG (45): RCX = PA of the TDMR_INFO pointer array, RDX = count,
-   * R8 = global KeyID; `tdmrs` is what those pointers point at.
+   * R8 = sys_config_options (global KeyID in bits 15:0, Dynamic PAMT in bit
+   * 16); `tdmrs` is what those pointers point at.
    */
-  sysConfig(tdmrInfoPa: number, tdmrs: readonly TdmrInfo[], keyid: number): SeamcallResult {
+  sysConfig(tdmrInfoPa: number, tdmrs: readonly TdmrInfo[], r8: number): SeamcallResult {
     const pre = this.preamble('TDH_SYS_CONFIG');
     if (pre !== undefined) return this.done(pre);
     if (this.state !== 'SYSINIT_DONE') return this.done(STATUS.TDX_SYS_CONFIG_NOT_PENDING);
@@ -220,14 +286,24 @@ export class TdxModule {
       return this.done(withOperand(STATUS.TDX_OPERAND_INVALID, OPERAND_ID.RCX));
     if (tdmrs.length > this.params.maxTdmrs || tdmrs.length < 1)
       return this.done(withOperand(STATUS.TDX_OPERAND_INVALID, OPERAND_ID.RDX));
-    if (!this.isPrivateHkid(keyid)) return this.done(withOperand(STATUS.TDX_OPERAND_INVALID, OPERAND_ID.R8));
+    const keyid = r8 % 0x10000;
+    const dynamicPamt = Math.floor(r8 / SYS_CONFIG_DYNAMIC_PAMT) % 2 === 1;
+    // A module without Dynamic PAMT has bit 16 among its reserved bits.
+    const reservedBits =
+      Math.floor(r8 / (2 * SYS_CONFIG_DYNAMIC_PAMT)) !== 0 || (dynamicPamt && !this.supportsDynamicPamt);
+    if (reservedBits || !this.isPrivateHkid(keyid))
+      return this.done(withOperand(STATUS.TDX_OPERAND_INVALID, OPERAND_ID.R8));
     const p = this.params;
+    // The module's DPAMT tree covers at most 48 non-KeyID address bits (dynamic-pamt.md §1).
+    if (dynamicPamt && p.physAddrBits - p.keyidBits > MAX_DYNAMIC_PAMT_HKID_START_BIT)
+      return this.done(withOperand(STATUS.TDX_OPERAND_INVALID, OPERAND_ID.R8));
     const limits = {
       cmrs: p.cmrs,
       maxReservedPerTdmr: p.maxReservedPerTdmr,
       pamtEntrySize: p.pamtEntrySize,
       physAddrBits: p.physAddrBits,
       keyidBits: p.keyidBits,
+      dynamicPamt,
     };
     const overlapPrecheck = precheckOverlaps(tdmrs, limits.maxReservedPerTdmr);
     for (let i = 0; i < tdmrs.length; i++) {
@@ -235,12 +311,17 @@ export class TdxModule {
       if (status !== STATUS.TDX_SUCCESS) return this.done(status);
     }
     this.hkid = keyid;
-    this.tdmrTable = tdmrs.map((t) => ({ base: t.base, size: t.size, lastInitialized: t.base }));
-    // TDMRs are sorted and disjoint here (check 2), so bases are unique.
-    this.tdmrByBase = new Map(this.tdmrTable.map((e) => [e.base, e]));
+    this.dynamicPamt = dynamicPamt;
+    this.setTdmrTable(tdmrs.map((t) => ({ base: t.base, size: t.size, lastInitialized: t.base })));
     this.pkgConfigured.fill(false);
     this.state = 'SYSCONFIG_DONE';
     return this.done(STATUS.TDX_SUCCESS);
+  }
+
+  private setTdmrTable(entries: TdmrEntry[]): void {
+    this.tdmrTable = entries;
+    // TDMRs are sorted and disjoint (TDH.SYS.CONFIG check 2), so bases are unique.
+    this.tdmrByBase = new Map(this.tdmrTable.map((e) => [e.base, e]));
   }
 
   /** TDH.SYS.KEY.CONFIG (31): once per package, on a CPU of that package. */
@@ -300,11 +381,48 @@ export class TdxModule {
     return this.state === 'SYS_READY' && this.tdmrTable.every((t) => t.lastInitialized >= t.base + t.size);
   }
 
-  /** TDH.SYS.SHUTDOWN (52): stops the module; every later host-side call returns TDX_SYS_SHUTDOWN. */
-  shutdown(): SeamcallResult {
+  /**
+   * TDH.SYS.SHUTDOWN (52), RCX = the handoff version to produce
+   * (tdh_sys_shutdown.c): an unsupported handoff version is refused;
+   * otherwise the module stops (every later host-side call returns TDX_SYS_SHUTDOWN)
+   * and writes its handoff data (TDMRs, PAMTs, global KeyID, Dynamic PAMT)
+   * for the next module.
+   */
+  shutdown(hv: number = EMULATED_MODULE_HV): SeamcallResult {
     const pre = this.preamble('TDH_SYS_SHUTDOWN');
     if (pre !== undefined) return this.done(pre);
+    if (hv !== EMULATED_MODULE_HV) return this.done(withOperand(STATUS.TDX_OPERAND_INVALID, OPERAND_ID.RCX));
+    // The VMM dispatcher admits the leaf only in SYS_READY (the handler asserts it).
+    if (this.state !== 'SYS_READY') return this.done(STATUS.TDX_SYS_NOT_READY);
     this.state = 'SYS_SHUTDOWN';
+    this.handoffData = {
+      hv,
+      hkid: this.hkid,
+      dynamicPamt: this.dynamicPamt,
+      tdmrs: this.tdmrTable.map((t) => ({ ...t })),
+    };
+    return this.done(STATUS.TDX_SUCCESS);
+  }
+
+  /**
+   * TDH.SYS.UPDATE (53) on the newly installed module (tdh_sys_update.c):
+   * after TDH.SYS.INIT and LP.INIT on every logical CPU it imports the
+   * handoff data and is ready at once: no CONFIG, KEY.CONFIG or TDMR.INIT,
+   * the TDMRs and PAMTs stay where they are.
+   */
+  sysUpdate(): SeamcallResult {
+    const pre = this.preamble('TDH_SYS_UPDATE');
+    if (pre !== undefined) return this.done(pre);
+    if (this.state !== 'SYSINIT_DONE' || this.initializedLps() < this.numLps)
+      return this.done(STATUS.TDX_SYS_STATE_INCORRECT);
+    const h = this.handoffData;
+    if (!h || h.hv !== EMULATED_MODULE_HV) return this.done(STATUS.TDX_SYS_INVALID_HANDOFF);
+    this.hkid = h.hkid;
+    this.dynamicPamt = h.dynamicPamt;
+    this.setTdmrTable(h.tdmrs.map((t) => ({ ...t })));
+    this.pkgConfigured.fill(true);
+    this.handoffData = undefined;
+    this.state = 'SYS_READY';
     return this.done(STATUS.TDX_SUCCESS);
   }
 

@@ -9,7 +9,8 @@ import type { Host, KernelVariant, MemblockRegion } from '../host/types.js';
 import type { Plan } from '../kernel/construct.js';
 import { initTdxWithPlan, type InitResult } from '../flow/init.js';
 import { HotplugMemory } from '../hotplug/memory.js';
-import { overlapsMemblock } from '../hotplug/memblock-list.js';
+import { overlapsMemblock, removeRange } from '../hotplug/memblock-list.js';
+import { initsAtBoot } from './kernel-facts.js';
 import type { TdxMemblock } from '../kernel/memlist.js';
 import { runScenario, type ScenarioResult } from '../scenario/run.js';
 import type { Scenario } from '../scenario/types.js';
@@ -81,12 +82,23 @@ function blockRuns(
   return out;
 }
 
+/** The host with its devices' memory taken out of memblock (they are onlined by kmem later). */
+function withoutDeviceMemory(host: Host): Host {
+  if (!host.devices?.some((d) => overlapsMemblock(host.memblock, d.start, d.end))) return host;
+  const memblock = host.memblock.map((m) => ({ ...m }));
+  for (const d of host.devices) removeRange(memblock, d.start, d.end);
+  return { ...host, memblock };
+}
+
 /**
  * A host file: init runs on its memblock (memory hot-added before init is
  * already there); devices not in memblock are hot-added by kmem afterwards
  * with auto-online, through the TDX memory notifier (kernel-flow.md §5).
  */
-export function emulateHost(host: Host, kernel: KernelVariant): HostRun {
+export function emulateHost(given: Host, kernel: KernelVariant): HostRun {
+  // A kernel that initializes at boot does so before kmem can online any device:
+  // a device in the host's memblock comes online only afterwards (dynamic-pamt.md §7).
+  const host = initsAtBoot(kernel) ? withoutDeviceMemory(given) : given;
   const { result: init, plan } = initTdxWithPlan(host, kernel, { includePlan: false });
   const mem = new HotplugMemory(host);
   const memlist: readonly TdxMemblock[] = init.ok && plan?.ok ? plan.memlist : [];
@@ -99,6 +111,8 @@ export function emulateHost(host: Host, kernel: KernelVariant): HostRun {
   const memoryBlocks = blockRuns(mem, host, (state, device) => {
     if (!device) return 'online from boot';
     if (!after.has(device)) return `${device}: hot-added before TDX initialized, so it is in the memblock snapshot`;
+    if (state === 'refused' && host !== given)
+      return `${device}: this kernel initializes TDX at boot, before kmem onlines ${device}; the TDX memory notifier refused it (not in the TDX memory list)`;
     if (state === 'refused')
       return `${device}: hot-added after TDX initialized; the TDX memory notifier refused to online it (not in the TDX memory list)`;
     return memlist.length === 0

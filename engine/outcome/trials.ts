@@ -17,6 +17,8 @@ export type Change =
   | { kind: 'kernel'; kernel: KernelVariant }
   /** Keep a device's memory out of memblock until TDX has initialized (kmem onlines it later). */
   | { kind: 'device-after-init'; device: string; start: number; end: number }
+  /** The firmware hands a device's memory over as ordinary boot RAM (not Soft Reserved): it is memblock at boot. */
+  | { kind: 'device-boot-ram'; device: string; start: number; end: number; nid: number }
   /** Online a device's memory before TDX initializes. */
   | { kind: 'device-before-init'; device: string; start: number; end: number; nid: number; zone: 'normal' | 'movable' }
   /** Online [start, end) into ZONE_MOVABLE, which GFP_KERNEL (so the PAMT) never uses. */
@@ -88,6 +90,12 @@ function applyToHost(host: Host, c: Change): Host {
       addRegion(memblock, r);
       return { ...host, memblock };
     }
+    case 'device-boot-ram': {
+      const memblock = cloneMemblock(host.memblock);
+      removeRange(memblock, c.start, c.end);
+      addRegion(memblock, { start: c.start, end: c.end, nid: c.nid });
+      return { ...host, memblock, devices: host.devices?.filter((d) => d.name !== c.device) };
+    }
     case 'zone-movable':
       return {
         ...host,
@@ -141,6 +149,15 @@ function applyToScenario(s: Scenario, c: Change): Scenario {
         ],
       };
     }
+    case 'device-boot-ram':
+      // Boot memory now: its hot-adds and onlines go (there is nothing left to add).
+      return {
+        ...s,
+        host: applyToHost(s.host, c),
+        events: s.events.filter(
+          (e) => !((e.kind === 'hot-add' || e.kind === 'online') && overlaps(e.range, c.start, c.end)),
+        ),
+      };
     case 'zone-movable':
       return {
         ...s,

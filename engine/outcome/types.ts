@@ -35,6 +35,9 @@ export const FINDING_IDS = [
   'module-not-loaded',
   'tdx-not-enabled',
   'cpus-offline-at-init',
+  'precondition-failed',
+  'refcount-alloc-failed',
+  'dpamt-rejected',
   'seamcall-failed',
   'entropy-retried',
   'pamt-remote-node',
@@ -99,6 +102,8 @@ export interface Fix {
   how: string;
   /** The emulator run with the fix applied, when it could be emulated. */
   trial?: Trial;
+  /** Whether that run shows the fix removes the problem (not merely that TDX initializes). */
+  helps?: boolean;
   /** Why it was not emulated, when it was not. */
   notTried?: string;
 }

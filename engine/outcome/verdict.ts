@@ -4,7 +4,8 @@
  * which TDMR is to blame. The headline is the one sentence every face shows.
  */
 import { humanSize } from '../format/hex.js';
-import type { EventResult } from '../scenario/run.js';
+import type { EventResult, ScenarioResult } from '../scenario/run.js';
+import { errnoNumber } from '../flow/kernel-tdx.js';
 import type { EmulatorRun } from './emulate.js';
 import { failedTdmrOf } from './figures.js';
 import type { FailedTdmr, Finding, Level, PamtFigures, ReservedNeed, Verdict } from './types.js';
@@ -12,6 +13,8 @@ import { rangeText } from './text.js';
 
 export const STAGE_TEXT: Record<string, string> = {
   boot: 'enabling TDX at boot (tdx_init)',
+  preconditions: 'checking the CPU features init at boot needs (tdx_enable)',
+  refcount: 'allocating the Dynamic PAMT refcount array',
   'cpu-enable': 'bringing CPUs up (tdx_cpu_enable: TDH.SYS.INIT, TDH.SYS.LP.INIT)',
   metadata: 'reading the module metadata (TDH.SYS.RD)',
   features: 'checking the module features',
@@ -43,9 +46,33 @@ function failingSeamcall(records: readonly { name: string; statusName: string }[
   return null;
 }
 
-/** The init event whose failure is the root cause: the first one that failed. */
-export function rootInitEvent(events: readonly EventResult[]): EventResult | undefined {
-  return events.find((e) => e.kind === 'init' && !e.ok);
+/**
+ * The init attempt whose failure is the root cause: the first event that
+ * tried to initialize and failed (an init event, or a boot event on a kernel
+ * that initializes at boot), or the implicit boot's init. A later init event
+ * on a boot-time kernel only repeats it.
+ */
+export function rootInitFailure(
+  result: ScenarioResult,
+):
+  | Pick<
+      EventResult,
+      'stage' | 'errno' | 'errnoValue' | 'status' | 'statusName' | 'statusDetail' | 'seamcalls' | 'errorLines'
+    >
+  | undefined {
+  const b = result.bootInit;
+  if (b && !b.ok)
+    return {
+      stage: b.stage,
+      errno: b.errno,
+      errnoValue: b.errno ? errnoNumber(b.errno as Parameters<typeof errnoNumber>[0]) : undefined,
+      status: b.status,
+      statusName: b.statusName,
+      statusDetail: b.statusDetail,
+      seamcalls: [],
+      errorLines: b.errorLines,
+    };
+  return result.events.find((e) => !e.ok && e.stage !== undefined && (e.kind === 'init' || e.kind === 'boot'));
 }
 
 function failureOf(run: EmulatorRun): FailureFacts | null {
@@ -64,7 +91,7 @@ function failureOf(run: EmulatorRun): FailureFacts | null {
     };
   }
   if (run.result.final.outcome !== 'init-failed') return null;
-  const e = rootInitEvent(run.result.events);
+  const e = rootInitFailure(run.result);
   if (!e) return null;
   return {
     stage: e.stage ?? 'unknown',
@@ -73,7 +100,7 @@ function failureOf(run: EmulatorRun): FailureFacts | null {
     status: e.status ?? null,
     statusName: e.statusName ?? null,
     statusDetail: e.statusDetail ?? null,
-    seamcall: e.status ? failingSeamcall(e.seamcalls) : null,
+    seamcall: e.status ? failingSeamcall(e.seamcalls ?? []) : null,
     kernelMessages: e.errorLines ?? [],
   };
 }

@@ -6,8 +6,9 @@
  */
 import type { Host, MemblockRegion } from '../host/types.js';
 import { parseHex } from '../format/hex.js';
-import type { ScenarioResult, EventResult } from '../scenario/run.js';
+import type { ScenarioResult, EventResult, TdxMemoryPoint } from '../scenario/run.js';
 import type { Scenario } from '../scenario/types.js';
+import { kernelProfile } from '../kernel/profiles.js';
 
 export type SegmentState = 'online' | 'offline' | 'refused';
 
@@ -26,8 +27,10 @@ export interface TimelineFrame {
   blocks: BlockSegment[];
   moduleState: EventResult['moduleState'] | 'NOT_LOADED';
   kernelStatus: EventResult['kernelStatus'] | 'UNINITIALIZED';
-  /** Whether the init event has been played by this step (successfully or not). */
+  /** Whether init has been played by this step (successfully or not): the init event, or boot on a kernel that initializes at boot. */
   initPlayed: boolean;
+  /** TDX memory at this step (static PAMT, refcounts, dynamic 4K PAMT for TDs). */
+  tdxMemory: TdxMemoryPoint;
 }
 
 /**
@@ -99,13 +102,20 @@ export function frameAt(result: ScenarioResult, step: number): TimelineFrame {
     blocks: blocksAfter(result, s),
     moduleState: e ? e.moduleState : 'NOT_LOADED',
     kernelStatus: e ? e.kernelStatus : 'UNINITIALIZED',
-    initPlayed: result.events.slice(0, s + 1).some((x) => x.kind === 'init'),
+    initPlayed: s >= initStep(result),
+    tdxMemory: s >= 0 ? result.tdxMemory.points[s] : result.tdxMemory.start,
   };
 }
 
-/** Index of the (first) init event, or -1. */
+/**
+ * Index of the event that ran init: the (first) init event when KVM loading
+ * initializes the module, the boot event (-1 for an implicit boot, before
+ * the first event) when the kernel does it at boot. events.length if never.
+ */
 export function initStep(result: ScenarioResult): number {
-  return result.events.findIndex((e) => e.kind === 'init');
+  if (kernelProfile(result.kernel).initAt === 'boot') return result.events[0]?.kind === 'boot' ? 0 : -1;
+  const i = result.events.findIndex((e) => e.kind === 'init');
+  return i < 0 ? result.events.length : i;
 }
 
 /**
@@ -136,6 +146,5 @@ export function hostAt(scenario: Scenario, result: ScenarioResult, step: number)
  * the TDMRs the module was configured with.
  */
 export function hostAtInit(scenario: Scenario, result: ScenarioResult): Host {
-  const init = initStep(result);
-  return hostAt(scenario, result, (init < 0 ? scenario.events.length : init) - 1);
+  return hostAt(scenario, result, initStep(result) - 1);
 }

@@ -4,6 +4,9 @@
  */
 import { KERNEL_VARIANTS, type Device, type KernelVariant } from '../host/types.js';
 import { Problems, addressField, parseHost, type ParseResult } from '../host/validate.js';
+import { parseHex } from '../format/hex.js';
+import { kernelProfile, kernelProfiles } from '../kernel/profiles.js';
+import { gibField, parseTds } from '../workload/parse.js';
 import { LEAF_NAMES, parseLeafName } from '../module/leaves.js';
 import { moduleParamsFromHost } from '../module/params.js';
 import { parseStatusName, STATUS_NAMES } from '../module/statuses.js';
@@ -97,6 +100,8 @@ export function parseScenario(json: unknown): ParseResult<Scenario> {
     return { ok: false, problems: p.list };
   }
 
+  const tds = parseTds(p, json.tds);
+  const groups = new Map(tds.map((g) => [g.name, g]));
   const maxAddr = 2 ** (host.platform?.phys_addr_bits ?? 52);
   const devices = new Map<string, Device>((host.devices ?? []).map((d) => [d.name, d]));
   const events: ScenarioEvent[] = [];
@@ -150,6 +155,63 @@ export function parseScenario(json: unknown): ParseResult<Scenario> {
     }
     if (kind === 'init') {
       push({ ...base, kind });
+      continue;
+    }
+    if (kind === 'module-update') {
+      if (!kernelProfile(kernel).runtimeUpdate) {
+        const can = kernelProfiles()
+          .filter((k) => k.runtimeUpdate)
+          .map((k) => k.id);
+        p.add(
+          `${at}.kind`,
+          `module-update needs a kernel with runtime module update (${can.join(', ')}); ${kernel} has none`,
+        );
+        continue;
+      }
+      if (e.version !== undefined && (typeof e.version !== 'string' || !/^\d+\.\d+\.\d+(\.\d+)?$/.test(e.version))) {
+        p.add(`${at}.version`, 'must be the new module\'s version like "1.5.24"');
+        continue;
+      }
+      let tdxFeatures0: number | undefined;
+      if (e.tdx_features0 !== undefined) {
+        tdxFeatures0 = typeof e.tdx_features0 === 'string' ? parseHex(e.tdx_features0) : undefined;
+        if (tdxFeatures0 === undefined) {
+          p.add(`${at}.tdx_features0`, 'must be a hex value below 2^53');
+          continue;
+        }
+      }
+      const version = typeof e.version === 'string' ? e.version : (host.module.version ?? '1.5');
+      push({ ...base, kind, version, ...(tdxFeatures0 !== undefined ? { tdxFeatures0 } : {}) });
+      continue;
+    }
+    if (kind === 'td-create' || kind === 'td-destroy' || kind === 'td-memory') {
+      const g = typeof e.td === 'string' ? groups.get(e.td) : undefined;
+      if (!g) {
+        p.add(
+          `${at}.td`,
+          `no TD group ${JSON.stringify(e.td)} in $.tds${groups.size ? ` (have: ${[...groups.keys()].join(', ')})` : ''}`,
+        );
+        continue;
+      }
+      let count: number | undefined;
+      if (e.count !== undefined) {
+        if (kind === 'td-memory') p.add(`${at}.count`, 'td-memory applies to every running TD of the group: no count');
+        else if (!Number.isInteger(e.count) || (e.count as number) < 1 || (e.count as number) > g.count)
+          p.add(`${at}.count`, `must be an integer 1..${g.count} (the group's count)`);
+        else count = e.count as number;
+      }
+      let assigned = g.memory;
+      if (e.assigned_gib !== undefined) {
+        if (kind === 'td-destroy') p.add(`${at}.assigned_gib`, 'td-destroy takes no assigned_gib');
+        else {
+          const b = gibField(p, `${at}.assigned_gib`, e.assigned_gib);
+          if (b > g.memory) p.add(`${at}.assigned_gib`, `more than the group's ${g.memory / 2 ** 30} GiB per TD`);
+          else if (!Number.isNaN(b)) assigned = b;
+        }
+      } else if (kind === 'td-memory') p.add(`${at}.assigned_gib`, 'missing (memory now mapped in each TD, GiB)');
+      if (kind === 'td-create') push({ ...base, kind, td: g.name, count: count ?? g.count, assigned });
+      else if (kind === 'td-destroy') push({ ...base, kind, td: g.name, ...(count !== undefined ? { count } : {}) });
+      else push({ ...base, kind, td: g.name, assigned });
       continue;
     }
     if (kind === 'cpu-offline' || kind === 'cpu-online') {
@@ -229,6 +291,7 @@ export function parseScenario(json: unknown): ParseResult<Scenario> {
     moduleLoaded,
     metadata,
     host,
+    tds,
     events,
   };
   if (typeof json.description === 'string') value.description = json.description;

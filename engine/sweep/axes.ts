@@ -10,10 +10,14 @@
  *    `cxl_zone` (default "movable", as kmem usually onlines CXL memory).
  * 3. module limits: `max_tdmrs`, `max_reserved_per_tdmr` replace the
  *    module's reported limits.
- * 4. `kernel` picks the kernel variant (default: the sweep's kernel).
+ * 4. `kernel` picks the kernel profile (default: the sweep's kernel).
+ * 5. the workload axes (`td_count`, `td_memory_gib`, `td_4k_percent`,
+ *    `td_vcpus`) describe TDs running on the host; they change no host and
+ *    only cost TDX memory under Dynamic PAMT (workloadFromSettings).
  */
 import type { Host, KernelVariant } from '../host/types.js';
 import { KERNEL_VARIANTS } from '../host/types.js';
+import { TD_DEFAULTS, type TdGroup } from '../workload/types.js';
 import { addHotAddedCxl, baseLayout, regularLayout } from './layout.js';
 
 export const AXIS_NAMES = [
@@ -24,6 +28,10 @@ export const AXIS_NAMES = [
   'max_tdmrs',
   'max_reserved_per_tdmr',
   'kernel',
+  'td_count',
+  'td_memory_gib',
+  'td_4k_percent',
+  'td_vcpus',
 ] as const;
 export type AxisName = (typeof AXIS_NAMES)[number];
 export type AxisValue = number | string;
@@ -55,8 +63,42 @@ export const AXES: Record<AxisName, AxisSpec> = {
   cxl_zone: { type: 'choice', choices: ['movable', 'normal'], doc: 'zone the CXL memory is onlined into' },
   max_tdmrs: { type: 'integer', min: 1, max: 1 << 20, doc: "the module's MAX_TDMRS" },
   max_reserved_per_tdmr: { type: 'integer', min: 1, max: 1 << 20, doc: "the module's MAX_RESERVED_PER_TDMR" },
-  kernel: { type: 'choice', choices: KERNEL_VARIANTS, doc: 'kernel variant: upstream or cmr-holes' },
+  kernel: { type: 'choice', choices: KERNEL_VARIANTS, doc: `kernel profile: ${KERNEL_VARIANTS.join(', ')}` },
+  td_count: { type: 'integer', min: 0, max: 65535, doc: 'TDs running (0: none)' },
+  td_memory_gib: { type: 'integer', min: 1, max: 2 ** 22, doc: 'private memory per TD, GiB (default 4)' },
+  td_4k_percent: {
+    type: 'integer',
+    min: 0,
+    max: 100,
+    doc: "percent of each TD's memory mapped at 4 KiB (default 100)",
+  },
+  td_vcpus: { type: 'integer', min: 1, max: 4096, doc: 'vCPUs per TD (default 1)' },
 };
+
+/** TD memory when a sweep has workload axes but no td_memory_gib. */
+export const DEFAULT_TD_MEMORY_GIB = 4;
+
+/**
+ * The TDs one combination runs, from the workload axes (absent axes take
+ * the defaults; no workload axis at all: no TDs).
+ */
+export function workloadFromSettings(settings: AxisSettings): { group: TdGroup; tds: number } | undefined {
+  const n = settings.td_count as number | undefined;
+  const gib = settings.td_memory_gib as number | undefined;
+  const pct = settings.td_4k_percent as number | undefined;
+  const vcpus = settings.td_vcpus as number | undefined;
+  if (n === undefined && gib === undefined && pct === undefined && vcpus === undefined) return undefined;
+  const group: TdGroup = {
+    name: 'sweep',
+    count: n ?? 1,
+    memory: (gib ?? DEFAULT_TD_MEMORY_GIB) * 2 ** 30,
+    page4kPercent: pct ?? TD_DEFAULTS.page4kPercent,
+    vcpus: vcpus ?? TD_DEFAULTS.vcpus,
+    tdcsPages: TD_DEFAULTS.tdcsPages,
+    tdvpsPages: TD_DEFAULTS.tdvpsPages,
+  };
+  return { group, tds: n ?? 1 };
+}
 
 export function isAxisName(s: string): s is AxisName {
   return (AXIS_NAMES as readonly string[]).includes(s);

@@ -10,7 +10,8 @@
  */
 import { planTdmrs } from '../kernel/construct.js';
 import { initTdx } from '../flow/init.js';
-import { expandCombination, type Sweep } from './expand.js';
+import { expandCombination, settingsOf, type Sweep } from './expand.js';
+import { workloadFromSettings } from './axes.js';
 import { rowFromPlan, type SweepRow } from './row.js';
 
 export function runSweepChunk(sweep: Sweep, start: number, end: number): SweepRow[] {
@@ -20,21 +21,21 @@ export function runSweepChunk(sweep: Sweep, start: number, end: number): SweepRo
     // The per-node figures come from the kernel-side plan; initTdx runs the
     // same deterministic planTdmrs inside, so the two always agree.
     const plan = planTdmrs(c.host, c.variant);
+    const workload = workloadFromSettings(settingsOf(sweep, c.values));
     if (sweep.mode === 'plan') {
-      rows.push(rowFromPlan(i, c.values, c.host, plan));
+      rows.push(rowFromPlan(i, c.values, c.host, plan, undefined, workload));
       continue;
     }
     const r = initTdx(c.host, c.variant, { includePlan: false });
-    rows.push(
-      rowFromPlan(i, c.values, c.host, plan, {
-        ok: r.ok,
-        stage: r.ok ? null : r.stage,
-        errno: r.errno,
-        status: r.status,
-        statusName: r.statusName,
-        statusDetail: r.statusDetail,
-      }),
-    );
+    const flow = {
+      ok: r.ok,
+      stage: r.ok ? null : r.stage,
+      errno: r.errno,
+      status: r.status,
+      statusName: r.statusName,
+      statusDetail: r.statusDetail,
+    };
+    rows.push(rowFromPlan(i, c.values, c.host, plan, flow, workload));
   }
   return rows;
 }

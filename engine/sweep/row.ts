@@ -5,7 +5,11 @@
  */
 import type { Host } from '../host/types.js';
 import type { Plan } from '../kernel/construct.js';
+import { refcountArray } from '../kernel/dpamt.js';
+import { staticPamtKb } from '../kernel/pamt.js';
 import { summarizePlan } from '../format/plan-summary.js';
+import { tdCost } from '../workload/cost.js';
+import type { TdGroup } from '../workload/types.js';
 import type { AxisValue } from './axes.js';
 
 export interface SweepNodeFigures {
@@ -49,6 +53,16 @@ export interface SweepRow extends FlowOutcome {
   pamtPercent: number;
   tdxBytes: number;
   nodes: SweepNodeFigures[];
+  /** How the PAMT was sized: 'dynamic' (Dynamic PAMT's bitmap) or 'static'. */
+  pamtMode: 'static' | 'dynamic';
+  /** The static PAMT of the same TDMRs, KiB: what Dynamic PAMT replaces (= pamtKb when static). */
+  staticPamtKb: number;
+  /** Dynamic PAMT's refcount array, KiB (whole pages; 0 when static). */
+  refcountKb: number;
+  /** 4K PAMT the workload's TDs add under Dynamic PAMT, KiB (packed pages; 0 when static or no TDs). */
+  dynamicPamtKb: number;
+  /** pamtKb + refcountKb + dynamicPamtKb: all the TDX memory costs with the workload running. */
+  tdxMemoryKb: number;
 }
 
 /**
@@ -65,8 +79,18 @@ const CONSTRUCTION_REACHED: ReadonlySet<string> = new Set([
   'tdmr-init',
 ]);
 
-/** Row from the kernel-side plan (planTdmrs), optionally overridden by the init flow's outcome. */
-export function rowFromPlan(index: number, values: AxisValue[], host: Host, plan: Plan, flow?: FlowOutcome): SweepRow {
+/**
+ * Row from the kernel-side plan (planTdmrs), optionally overridden by the
+ * init flow's outcome, with the TD workload's cost when the sweep has one.
+ */
+export function rowFromPlan(
+  index: number,
+  values: AxisValue[],
+  host: Host,
+  plan: Plan,
+  flow?: FlowOutcome,
+  workload?: { group: TdGroup; tds: number },
+): SweepRow {
   const s = summarizePlan(host, plan);
   const ok = flow ? flow.ok : plan.ok;
   // Did the kernel get to build TDMRs at all? Not when init stopped earlier
@@ -75,6 +99,13 @@ export function rowFromPlan(index: number, values: AxisValue[], host: Host, plan
   // PAMT figures are what the kernel side sized and placed; kept when the module
   // then rejects the configuration, so rows compare (the stage says it failed).
   const keep = plan.ok && constructed;
+  const dynamic = plan.dpamt?.dynamic === true;
+  const pamtKb = keep ? s.pamtKb : 0;
+  // The refcount array and TDs' 4K PAMT exist only once init succeeded.
+  const up = keep && ok;
+  const refcountKb = up && dynamic ? refcountArray(host.memblock).pages * 4 : 0;
+  const dynamicPamtKb =
+    up && dynamic && workload ? (workload.tds * tdCost(workload.group, workload.group.memory).dynamicBytes) / 1024 : 0;
   return {
     index,
     values,
@@ -97,5 +128,10 @@ export function rowFromPlan(index: number, values: AxisValue[], host: Host, plan
       pamtKb: keep ? n.pamtBytes / 1024 : 0,
       pamtPercent: keep ? n.pamtPercent : 0,
     })),
+    pamtMode: dynamic ? 'dynamic' : 'static',
+    staticPamtKb: keep && plan.ok ? staticPamtKb(plan.tdmrs, host.module.pamt_entry_size) : 0,
+    refcountKb,
+    dynamicPamtKb,
+    tdxMemoryKb: pamtKb + refcountKb + dynamicPamtKb,
   };
 }

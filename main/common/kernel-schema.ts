@@ -1,5 +1,5 @@
-/** The kernel variant argument of every API method: the engine's one list (engine/host/types.ts). */
+/** The kernel argument of every API method: the profile table's ids (engine/kernel/profiles.ts), one list. */
 import { z } from 'zod';
-import { KERNEL_VARIANTS, type KernelVariant } from '../../engine/host/types.js';
+import { KERNEL_PROFILE_ID_TUPLE } from '../../engine/kernel/profiles.js';
 
-export const variantSchema = z.enum(KERNEL_VARIANTS as unknown as [KernelVariant, ...KernelVariant[]]);
+export const variantSchema = z.enum(KERNEL_PROFILE_ID_TUPLE);

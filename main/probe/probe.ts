@@ -23,6 +23,7 @@ import { readKmsg } from './kmsg.js';
 import { readCxlAndDax, readFirmwareMemmap, readMemoryBlocks, readNodes } from './memory.js';
 import { MSR, msrReaderFor, type MsrRead, type MsrReader } from './msr.js';
 import { SysRoot } from './sysfs-read.js';
+import { readTdxHost, type TdxHostDevice } from './tdx-host.js';
 import { readFileSync } from 'node:fs';
 
 export interface ProbeOptions {
@@ -50,6 +51,8 @@ export interface ProbeReport {
   cpuid?: CpuidFacts;
   msrs: { index: string; value?: string; why?: string }[];
   kvmTdxParam?: string;
+  /** Mainline's tdx_host device, where present: module version and whether an update is possible. */
+  tdxHost?: TdxHostDevice;
   memoryBlocks: number;
   nodes: number[];
   boot?: TdxBoot;
@@ -154,6 +157,8 @@ export function probeHost(opts: ProbeOptions = {}): ProbeReport {
       why: kvm.why === 'not present' ? 'kvm_intel not loaded or without TDX support' : kvm.why,
     });
 
+  const tdxHost = readTdxHost(sys, missing);
+
   // Firmware map, iomem, memory blocks, nodes, CXL/DAX.
   readFirmwareMemmap(sys, base);
   const iomem = sys.text('proc/iomem', 'physical memory map');
@@ -214,6 +219,14 @@ export function probeHost(opts: ProbeOptions = {}): ProbeReport {
       .join('\n');
   list.unshift({ source: root, facts: base });
   const result = buildHost(list, hostname.ok ? hostname.value.trim() : undefined);
+  // The running module's version from tdx_host is exact (and current after an update): it wins over the log.
+  if (result.host && tdxHost?.version) {
+    if (result.host.module.version !== tdxHost.version)
+      result.assumptions.push(
+        `module version ${tdxHost.version} from ${tdxHost.path}/version${result.host.module.version ? ` (the log said ${result.host.module.version}; a runtime update since boot changes it)` : ''}`,
+      );
+    result.host.module.version = tdxHost.version;
+  }
   const readiness = readinessChecklist({
     msrs,
     cpuid,
@@ -240,6 +253,7 @@ export function probeHost(opts: ProbeOptions = {}): ProbeReport {
         : { index: `0x${i.toString(16)}`, why: r.why },
     ),
     kvmTdxParam: kvm.ok ? kvm.value.trim() : undefined,
+    tdxHost,
     memoryBlocks: blocks.length,
     nodes,
     boot,

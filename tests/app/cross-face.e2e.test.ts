@@ -153,9 +153,13 @@ test('CLI r.json, the app map, the report map and the Markdown agree for every s
       buffer: readFileSync(file),
     });
     const subject = doc.subject.name as string;
-    await page.waitForSelector(`[data-testid=summary][data-subject="${subject}"][data-variant="${kernel}"]`, {
-      timeout: 60_000,
-    });
+    // A scenario names its own kernel; a host takes the toolbar's.
+    await page.waitForSelector(
+      `[data-testid=summary][data-subject="${subject}"][data-variant="${doc.subject.kernel}"]`,
+      {
+        timeout: 60_000,
+      },
+    );
     await page.waitForSelector(`svg[data-testid=map][data-level]`);
     const attrs = await page.evaluate(() => {
       const svg = document.querySelector('svg[data-testid=map]')!;

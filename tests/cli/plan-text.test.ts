@@ -54,7 +54,7 @@ test('--help is available for the program and for plan', () => {
   assert.match(top.stdout, /plan/);
   const plan = runTdxLab(['plan', '--help']);
   assert.equal(plan.status, 0);
-  assert.match(plan.stdout, /--kernel <variant>/);
+  assert.match(plan.stdout, /--kernel <profile>/);
   assert.match(plan.stdout, /Exit status/);
 });
 

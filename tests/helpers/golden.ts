@@ -27,12 +27,29 @@ export interface GoldenCase {
   expected: unknown;
 }
 
-export function goldenDir(variant: KernelVariant): string {
-  return join(FIXTURES, 'golden', variant);
+/** The golden sets copied from ../shared/golden: cases/, cases-cmr-holes/, cases-dpamt/. */
+export const GOLDEN_SETS = ['upstream', 'cmr-holes', 'dpamt'] as const satisfies readonly KernelVariant[];
+export type GoldenSet = (typeof GOLDEN_SETS)[number];
+
+/**
+ * The golden set a profile's kernel side must reproduce: boot-init changes
+ * when init runs and what it prints, not the TDMR/PAMT code (dynamic-pamt.md
+ * §7 "Unchanged"), so it answers the upstream cases.
+ */
+export const GOLDEN_SET_OF: Record<KernelVariant, GoldenSet> = {
+  upstream: 'upstream',
+  'cmr-holes': 'cmr-holes',
+  'boot-init': 'upstream',
+  dpamt: 'dpamt',
+};
+
+export function goldenDir(set: GoldenSet): string {
+  return join(FIXTURES, 'golden', set);
 }
 
+/** The cases of a profile's golden set, tagged with that profile. */
 export function loadGoldenCases(variant: KernelVariant): GoldenCase[] {
-  const dir = goldenDir(variant);
+  const dir = goldenDir(GOLDEN_SET_OF[variant]);
   return readdirSync(dir)
     .filter((f) => f.endsWith('.json'))
     .sort()

@@ -77,3 +77,20 @@ test('hostAtInit adds memory hot-added before init: the TDMR the module refused 
     'memory hot-added after init is not in the init snapshot',
   );
 });
+
+test('boot profiles: init runs at boot, frames carry TDX memory over time', () => {
+  const parsed = parseScenario(
+    JSON.parse(readFileSync(join(PROJECT_ROOT, 'resources', 'scenarios', 'dpamt-td-workload.json'), 'utf8')),
+  );
+  assert.ok(parsed.ok);
+  const result = runScenario(parsed.value);
+  assert.equal(initStep(result), 0, 'the boot event ran init');
+  assert.equal(frameAt(result, -1).initPlayed, false);
+  assert.equal(frameAt(result, 0).initPlayed, true);
+  assert.equal(frameAt(result, 0).tdxMemory.totalKb, 21520);
+  assert.equal(frameAt(result, -1).tdxMemory.pamt, 'none');
+  assert.ok(frameAt(result, 2).tdxMemory.dynamicKb > 0);
+  assert.equal(frameAt(result, result.events.length - 1).tdxMemory.dynamicKb, 0);
+  // The TDMRs the map shows are the ones built at boot, from the boot memblock.
+  assert.deepEqual(hostAtInit(parsed.value, result).memblock, parsed.value.host.memblock);
+});

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { runCli } from '../../main/cli/index.js';
 import { FIXTURES, PROJECT_ROOT } from '../helpers/golden.js';
 import { sampleHostJson } from '../flow/helpers.js';
+import { EVENT_KINDS } from '../../engine/scenario/types.js';
 
 async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
   let out = '';
@@ -62,7 +63,7 @@ test('bad input exits 2 with one line naming the file and JSON path', async () =
   assert.equal(r.code, 2);
   assert.equal(
     r.err,
-    `tdx-lab: ${bad}: $.events[1].kind: unknown event kind "reboot" (expected one of boot, init, hot-add, hot-remove, online, offline, inject, cpu-offline, cpu-online)\n`,
+    `tdx-lab: ${bad}: $.events[1].kind: unknown event kind "reboot" (expected one of ${EVENT_KINDS.join(', ')})\n`,
   );
   const missing = await cli(['simulate', join(FIXTURES, 'scenario', 'nope.json')]);
   assert.equal(missing.code, 2);

@@ -76,10 +76,13 @@ test('sweep --csv: a header, one line per combination, quoted detail, per-node c
   assert.equal(lines.length, 9);
   assert.equal(
     lines[0],
-    'cxl_gib,cxl_zone,kernel,ok,stage,errno,status,status_name,status_detail,tdmrs,max_tdmrs,max_reserved_used,max_reserved_per_tdmr,pamt_kb,pamt_percent,tdx_bytes,node0_pamt_kb,node0_pamt_percent,node1_pamt_kb,node1_pamt_percent,node2_pamt_kb,node2_pamt_percent',
+    'cxl_gib,cxl_zone,kernel,ok,stage,errno,status,status_name,status_detail,tdmrs,max_tdmrs,max_reserved_used,max_reserved_per_tdmr,pamt_kb,pamt_percent,tdx_bytes,node0_pamt_kb,node0_pamt_percent,node1_pamt_kb,node1_pamt_percent,node2_pamt_kb,node2_pamt_percent,pamt_mode,static_pamt_kb,refcount_kb,dynamic_pamt_kb,tdx_memory_kb',
   );
   // No CXL: the golden server-2s-256g figures (2101260 KB of PAMT, 3 TDMRs); no node 2.
-  assert.match(lines[1], /^0,movable,upstream,true,,,,,,3,64,4,16,2101260,0\.3\d{3},\d+,\d+,0\.\d{4},\d+,0\.\d{4},,$/);
+  assert.match(
+    lines[1],
+    /^0,movable,upstream,true,,,,,,3,64,4,16,2101260,0\.3\d{3},\d+,\d+,0\.\d{4},\d+,0\.\d{4},,,static,2101260,0,0,2101260$/,
+  );
   const normal = lines.find((l) => l.startsWith('64,normal,upstream,'))!;
   assert.match(normal, /,false,config,-EIO,0xc0000a11[0-9a-f]{8},TDX_PAMT_OUTSIDE_CMRS,"TDMR 3, PAMT 1G",4,64,/);
 });

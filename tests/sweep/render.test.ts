@@ -32,7 +32,10 @@ test('--csv in pieces: one header and one line per row, values first', () => {
   assert.equal(lines.length, 2502);
   assert.ok(lines[0].startsWith('max_tdmrs,max_reserved_per_tdmr,ok,stage,'));
   rows.forEach((r, i) => assert.ok(lines[i + 1].startsWith(`${r.values[0]},${r.values[1]},${r.ok},`), lines[i + 1]));
-  assert.match(lines[1], /^1,1,false,tdmrs,-ENOSPC,,,,0,1,0,1,0,0\.0000,549710594048,0,0\.0000,0,0\.0000$/);
+  assert.match(
+    lines[1],
+    /^1,1,false,tdmrs,-ENOSPC,,,,0,1,0,1,0,0\.0000,549710594048,0,0\.0000,0,0\.0000,static,0,0,0,0$/,
+  );
 });
 
 test('text: the table stops at MAX_TEXT_ROWS and says how many more there are', () => {

@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { MAX_COMBINATIONS, parseSweep } from '../../engine/sweep/schema.js';
 import { goldenCase } from './helpers.js';
+import { KERNEL_VARIANTS } from '../../engine/host/types.js';
 
 const host = () => goldenCase('server-2s-256g').input;
 
@@ -57,7 +58,7 @@ test('a sweep of 10^9 combinations is refused with its size named, before anythi
 
 test('unknown axes, repeated axes, bad values and bad ranges are named by JSON path', () => {
   assert.deepEqual(problems({ name: 's', host: host(), axes: [{ axis: 'memory_gb', values: [1] }] }), [
-    '$.axes[0].axis: unknown axis "memory_gb" (known: nodes, memory_per_node_gib, cxl_gib, cxl_zone, max_tdmrs, max_reserved_per_tdmr, kernel)',
+    '$.axes[0].axis: unknown axis "memory_gb" (known: nodes, memory_per_node_gib, cxl_gib, cxl_zone, max_tdmrs, max_reserved_per_tdmr, kernel, td_count, td_memory_gib, td_4k_percent, td_vcpus)',
   ]);
   assert.deepEqual(
     problems({
@@ -78,10 +79,10 @@ test('unknown axes, repeated axes, bad values and bad ranges are named by JSON p
     '$.axes[0].values[5]: 1 is listed twice',
   ]);
   assert.deepEqual(problems({ name: 's', host: host(), axes: [{ axis: 'kernel', values: ['upstream', 'ubuntu'] }] }), [
-    '$.axes[0].values[1]: expected one of "upstream", "cmr-holes" for kernel, got "ubuntu"',
+    `$.axes[0].values[1]: expected one of ${KERNEL_VARIANTS.map((v) => `"${v}"`).join(', ')} for kernel, got "ubuntu"`,
   ]);
   assert.deepEqual(problems({ name: 's', host: host(), axes: [{ axis: 'kernel', range: { from: 1, to: 2 } }] }), [
-    '$.axes[0].range: axis "kernel" takes a list of values (upstream, cmr-holes), not a range',
+    `$.axes[0].range: axis "kernel" takes a list of values (${KERNEL_VARIANTS.join(', ')}), not a range`,
   ]);
   assert.deepEqual(problems({ name: 's', host: host(), axes: [{ axis: 'max_tdmrs', range: { from: 9, to: 8 } }] }), [
     '$.axes[0].range.to: 8 is below "from" (9)',

@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseScenario } from '../../engine/scenario/parse.js';
+import { tdxMemoryLine } from '../../engine/outcome/tdx-memory.js';
 import { runScenario } from '../../engine/scenario/run.js';
 import { PROJECT_ROOT } from '../helpers/golden.js';
 import { openApp, shot, showView, type ViewsSession } from './views-helpers.js';
@@ -98,5 +99,32 @@ test('play advances through the events by itself; pause stops it', async () => {
   const stopped = Number(await page.getAttribute('[data-testid=timeline-now]', 'data-step'));
   assert.ok(stopped >= 1);
   assert.match((await page.textContent('[data-testid=timeline-play]'))!, /Play/);
+  assert.deepEqual(s.errors, []);
+});
+
+test('Dynamic PAMT workload: the TDX memory chart and readout follow the engine over time', async () => {
+  const { page } = s;
+  const parsed = parseScenario(
+    JSON.parse(readFileSync(join(PROJECT_ROOT, 'resources', 'scenarios', 'dpamt-td-workload.json'), 'utf8')),
+  );
+  assert.ok(parsed.ok);
+  const result = runScenario(parsed.value);
+  await page.selectOption('[data-testid=timeline-scenario]', 'dpamt-td-workload');
+  await page.waitForSelector('[data-testid=timeline-tdx-memory] rect.mem.dynamicKb');
+  const create = result.events.findIndex((e) => e.kind === 'td-create');
+  await scrub(create);
+  const now = '[data-testid=timeline-tdx-memory-now]';
+  await page.waitForSelector(`${now}[data-total-kb="${result.tdxMemory.points[create].totalKb}"]`);
+  assert.equal(
+    (await page.textContent(now))!.trim(),
+    tdxMemoryLine(result.tdxMemory.points[create]),
+    "the engine's words, as the CLI says them",
+  );
+  assert.match((await page.textContent(now))!, /refcounts \+ \d+ KB 4K PAMT for TDs.*4 TDs/s);
+  const last = result.events.length - 1;
+  await scrub(last);
+  await page.waitForSelector(`${now}[data-total-kb="${result.tdxMemory.points[last].totalKb}"]`);
+  assert.equal(result.tdxMemory.points[last].dynamicKb, 0, 'back to the static part once the TDs are gone');
+  await shot(page, 'timeline-dpamt-workload');
   assert.deepEqual(s.errors, []);
 });

@@ -6,7 +6,8 @@
 import { humanSize } from '../../format/hex.js';
 import { ref } from '../refs.js';
 import type { Change } from '../trials.js';
-import type { Evidence, Finding, Fix, MemoryBlockRun } from '../types.js';
+import type { Evidence, Finding, Fix, MemoryBlockRun, Trial } from '../types.js';
+import { initsAtBoot } from '../kernel-facts.js';
 import { capped, devicesIn, plural, sortFixes, triedFix, type RuleContext } from './context.js';
 
 interface Refusal {
@@ -68,31 +69,49 @@ export function blocksRefused(c: RuleContext): Finding[] {
         ? `The host lists ${what} as a device that is not in memblock when TDX initializes, so the lab plays it hot-added and onlined by kmem afterwards.`
         : `${what} was refused at event${events.length > 1 ? 's' : ''} ${events.join(', ')}, after TDX initialized.`;
     const fixes: Fix[] = [];
+    const before = refused.length ? bytes / bs : 0;
+    const removesRefusals = (t: Trial) => t.ok && t.refusedBlocks < before;
     if (dev) {
-      const before: Change = {
-        kind: 'device-before-init',
-        device: dev.name,
-        start: dev.start,
-        end: dev.end,
-        nid: dev.nid,
-        zone: dev.zone ?? 'movable',
-      };
+      // On a kernel that initializes at boot nothing can be onlined "before init": only boot RAM is in the snapshot.
+      const boot = initsAtBoot(c.kernel);
+      const inSnapshot: Change = boot
+        ? { kind: 'device-boot-ram', device: dev.name, start: dev.start, end: dev.end, nid: dev.nid }
+        : {
+            kind: 'device-before-init',
+            device: dev.name,
+            start: dev.start,
+            end: dev.end,
+            nid: dev.nid,
+            zone: dev.zone ?? 'movable',
+          };
       fixes.push(
-        triedFix(
-          c,
-          'operation',
-          `online ${dev.name} before TDX initializes`,
-          `Let kmem online ${dev.name} as System RAM before kvm_intel loads with TDX, so it is in the memblock snapshot.`,
-          `${dev.name} onlined before init`,
-          [before],
-        ),
+        boot
+          ? triedFix(
+              c,
+              'bios',
+              `have the firmware hand ${dev.name} over as ordinary RAM (not Soft Reserved, EFI_MEMORY_SP)`,
+              `This kernel initializes TDX at boot, before kmem can online anything: only memory the firmware reports as ordinary RAM is in the snapshot.`,
+              `${dev.name} as boot RAM`,
+              [inSnapshot],
+              removesRefusals,
+            )
+          : triedFix(
+              c,
+              'operation',
+              `online ${dev.name} before TDX initializes`,
+              `Let kmem online ${dev.name} as System RAM before kvm_intel loads with TDX, so it is in the memblock snapshot.`,
+              `${dev.name} onlined before init`,
+              [inSnapshot],
+              removesRefusals,
+            ),
         triedFix(
           c,
           'platform',
-          `a platform whose CMRs cover ${dev.name}, with ${dev.name} onlined before init`,
+          `a platform whose CMRs cover ${dev.name}, with ${dev.name} ${boot ? 'as boot RAM' : 'onlined before init'}`,
           `CMRs come from the firmware; this tries what converting ${dev.name} would change.`,
-          `a CMR covering ${dev.name}, onlined before init`,
-          [{ kind: 'cmr-cover', start: dev.start, end: dev.end }, before],
+          `a CMR covering ${dev.name}, ${boot ? 'as boot RAM' : 'onlined before init'}`,
+          [{ kind: 'cmr-cover', start: dev.start, end: dev.end }, inSnapshot],
+          removesRefusals,
         ),
       );
     }

@@ -9,7 +9,7 @@ import type { SeamcallRecord } from '../../flow/seamcall.js';
 import { outsideCmrs } from '../../host/cmr-coverage.js';
 import type { EmulatorRun } from '../emulate.js';
 import type { Change, TrialRunner } from '../trials.js';
-import type { Evidence, Fix, FixKind, PamtFigures, RecordedEvidence, ReservedNeed, Verdict } from '../types.js';
+import type { Evidence, Fix, FixKind, PamtFigures, RecordedEvidence, ReservedNeed, Trial, Verdict } from '../types.js';
 
 export interface RuleContext {
   run: EmulatorRun;
@@ -68,15 +68,18 @@ export function triedFix(
   how: string,
   change: string,
   changes: readonly Change[],
+  /** What "it helps" means for this finding; default: TDX initializes. */
+  helps: (t: Trial) => boolean = (t) => t.ok,
 ): Fix {
   const t = c.trials.run(change, changes);
-  return 'notTried' in t ? { kind, name, how, notTried: t.notTried } : { kind, name, how, trial: t };
+  return 'notTried' in t ? { kind, name, how, notTried: t.notTried } : { kind, name, how, trial: t, helps: helps(t) };
 }
 
 /** Splits fixes into those that help (or could not be tried) and those a trial ruled out. */
 export function sortFixes(fixes: readonly Fix[]): { fixes: Fix[]; ruledOut?: Fix[] } {
-  const ok = fixes.filter((f) => !f.trial || f.trial.ok);
-  const out = fixes.filter((f) => f.trial && !f.trial.ok);
+  const works = (f: Fix) => !f.trial || (f.helps ?? f.trial.ok);
+  const ok = fixes.filter(works);
+  const out = fixes.filter((f) => !works(f));
   return out.length ? { fixes: ok, ruledOut: out } : { fixes: ok };
 }
 

@@ -4,6 +4,7 @@
  */
 import type { Finding, Severity } from '../types.js';
 import { blocksRefused } from './blocks.js';
+import { dpamtRejected, preconditionFailed, refcountAllocFailed } from './boot-init.js';
 import { memoryOutsideCmrs, nonConvertibleReserved, pamtOutsideCmrs } from './cmrs.js';
 import { sortFixes, type Rule, type RuleContext } from './context.js';
 import { eventFailed } from './events.js';
@@ -21,6 +22,9 @@ export const RULES: readonly Rule[] = [
   moduleTooOld,
   noRbpMod,
   cpusOfflineAtInit,
+  preconditionFailed,
+  refcountAllocFailed,
+  dpamtRejected,
   tooManyTdmrs,
   pamtAllocFailed,
   reservedAreasExhausted,

@@ -28,7 +28,7 @@ export function otherKernelDiffers(c: RuleContext): Finding[] {
     const fix = {
       kind: 'kernel' as const,
       name: kernelNamed(k),
-      how: breaks ? `Stay on ${c.kernel} until the cause is fixed.` : `Run a ${k} kernel.`,
+      how: breaks ? `Stay on ${c.kernel} until the cause is fixed.` : 'Install and boot it.',
       trial: t,
     };
     out.push({
@@ -36,7 +36,7 @@ export function otherKernelDiffers(c: RuleContext): Finding[] {
       severity: breaks ? 'warning' : 'info',
       title: `On ${k}: ${t.shows.replace(/\.$/, '')}`,
       cause: breaks
-        ? `This host initializes on ${c.kernel}, but a ${k} kernel gives another outcome: moving to it breaks TDX here.`
+        ? `This host initializes on ${c.kernel}, but the ${k} kernel gives another outcome: moving to it breaks TDX here.`
         : `The ${k} kernel behaves differently on this host from ${c.kernel}.`,
       evidence: t.printed.map((line) => ({ kind: 'fact' as const, label: `${k} prints`, value: line })),
       ...(breaks ? { fixes: [], ruledOut: [fix] } : { fixes: [fix] }),

@@ -94,6 +94,12 @@ export function seamcallFailed(c: RuleContext): Finding[] {
   if (EXPLAINED.has(c.pre.statusName) || (c.pre.stage === 'metadata' && c.host.module.sys_rd_supported === false))
     return [];
   if (c.pre.statusName === 'TDX_SEAMCALL_VMFAILINVALID') return [];
+  if (
+    c.pre.statusName === 'TDX_OPERAND_INVALID' &&
+    c.pre.statusDetail === 'operand R8' &&
+    c.log.some((l) => l.includes('Enable Dynamic PAMT'))
+  )
+    return []; // dpamt-rejected
   const meaning = statusMeaning(c.pre.statusName);
   return [
     {

@@ -9,7 +9,10 @@ import type { Evidence, Finding, Fix } from '../types.js';
 import { failingSeamcallEvidence, logEvidence, present, triedFix, type RuleContext } from './context.js';
 
 export function tdxNotEnabled(c: RuleContext): Finding[] {
-  if (c.pre.stage !== 'boot') return [];
+  // At boot (tdx_init), or on kernels that initialize at boot, their first precondition: the platform.
+  const platformRefused =
+    c.pre.stage === 'preconditions' && c.log.some((l) => l.includes('TDX not supported by the host platform'));
+  if (c.pre.stage !== 'boot' && !platformRefused) return [];
   const p = c.host.platform ?? {};
   const hibernation = logEvidence(c, (l) => l.includes('Hibernation support is enabled'));
   const fewKeys = logEvidence(c, (l) => l.includes('too few private KeyIDs'));

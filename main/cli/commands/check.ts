@@ -6,6 +6,7 @@
 import type { Command } from 'commander';
 import { Option } from 'commander';
 import { KERNEL_VARIANTS, type Host, type KernelVariant } from '../../../engine/host/types.js';
+import { profileChoicesText } from '../../../engine/kernel/profiles.js';
 import { checkBoot, describeLayout, renderBootCheck, type BootCheck } from '../../../engine/import/compare.js';
 import type { ObservedBoot } from '../../../engine/import/observed.js';
 import { importFiles } from '../../import/import-files.js';
@@ -75,8 +76,8 @@ export function register(program: Command): void {
     .argument('<file...>', 'a recorded/imported host, or raw artifacts of one host')
     .addOption(
       new Option(
-        '-k, --kernel <variant>',
-        "kernel variant for every boot (default: from each boot's kernel release)",
+        '-k, --kernel <profile>',
+        `kernel profile for every boot (default: from each boot's kernel release and lines): ${profileChoicesText()}`,
       ).choices(KERNEL_VARIANTS as string[]),
     )
     .option('--json', 'print the per-boot results as JSON')

@@ -2,6 +2,7 @@
 import type { Command } from 'commander';
 import { Option } from 'commander';
 import { KERNEL_VARIANTS, type KernelVariant } from '../../../engine/host/types.js';
+import { profileChoicesText } from '../../../engine/kernel/profiles.js';
 import { planTdmrs } from '../../../engine/kernel/construct.js';
 import { planToResultJson } from '../../../engine/format/result-json.js';
 import { loadHostFile } from '../../node/host-file.js';
@@ -19,8 +20,9 @@ export interface PlanOptions {
   db?: string;
 }
 
+/** `--kernel`: the kernel profile, its choices and their descriptions from the profile table (docs/kernels.md). */
 export function kernelOption(): Option {
-  return new Option('-k, --kernel <variant>', 'kernel variant to emulate: upstream, or cmr-holes (Ubuntu 6.8 -intel)')
+  return new Option('-k, --kernel <profile>', `kernel profile to emulate: ${profileChoicesText()}`)
     .choices(KERNEL_VARIANTS as string[])
     .default('upstream');
 }

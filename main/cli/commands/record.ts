@@ -49,6 +49,16 @@ export function recordDoc(report: ProbeReport, now = new Date()): RecordedHostDo
     cpuid: report.cpuid,
     msrs: report.msrs,
     kvm_intel_tdx: report.kvmTdxParam,
+    tdx_host: report.tdxHost
+      ? {
+          path: report.tdxHost.path,
+          version: report.tdxHost.version,
+          seamldr_version: report.tdxHost.seamldrVersion,
+          num_remaining_updates: report.tdxHost.numRemainingUpdates,
+          update_possible: report.tdxHost.updatePossible,
+          update: report.tdxHost.update,
+        }
+      : undefined,
     memory_blocks: report.memoryBlocks,
     nodes: report.nodes,
     missing: report.missing,

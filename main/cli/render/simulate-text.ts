@@ -1,6 +1,7 @@
 /** The readable event-by-event report `tdx-lab simulate` prints on a terminal. */
 import type { EventResult, ScenarioResult } from '../../../engine/scenario/run.js';
 import type { SeamcallRecord } from '../../../engine/flow/seamcall.js';
+import { tdxMemoryChanged, tdxMemoryLine } from '../../../engine/outcome/tdx-memory.js';
 
 /** Per event, at most this many log lines / SEAMCALL lines / block ranges are shown. */
 const MAX_LINES = 12;
@@ -27,7 +28,7 @@ function seamcallLine(c: SeamcallRecord): string {
   return `${c.name}${rep} cpu${c.lp}${args ? ' ' + args : ''} -> ${c.status} ${c.statusName}${detail}${attempt}`;
 }
 
-function renderEvent(e: EventResult): string[] {
+function renderEvent(e: EventResult, mem?: string): string[] {
   const out: string[] = [];
   const t = e.t !== undefined ? `t=${e.t}s ` : '';
   out.push(`[${e.index}] ${t}${e.kind}: ${e.summary}${e.ok ? '' : '  ✗'}`);
@@ -55,6 +56,7 @@ function renderEvent(e: EventResult): string[] {
     out.push('    kernel log:');
     out.push(...clipped(e.log, 'lines').map((l) => `      ${l}`));
   }
+  if (mem) out.push(`    ${mem}`);
   out.push(`    module: ${e.moduleState}, kernel TDX status: ${e.kernelStatus}`);
   return out;
 }
@@ -68,6 +70,11 @@ export function renderScenarioText(file: string, r: ScenarioResult): string {
     out.push('[boot] (implicit)');
     out.push(...r.bootLog.map((l) => `      ${l}`));
   }
-  for (const e of r.events) out.push(...renderEvent(e));
+  const pts = r.tdxMemory.points;
+  r.events.forEach((e, i) => {
+    const prev = i ? pts[i - 1] : r.tdxMemory.start;
+    out.push(...renderEvent(e, tdxMemoryChanged(prev, pts[i], e.kind) ? tdxMemoryLine(pts[i]) : undefined));
+  });
+  out.push('', tdxMemoryLine(pts[pts.length - 1] ?? r.tdxMemory.start));
   return out.join('\n');
 }

@@ -35,6 +35,11 @@ export function* sweepCsvChunks(sweep: Sweep, rows: readonly SweepRow[]): Genera
     'pamt_percent',
     'tdx_bytes',
     ...nids.flatMap((n) => [`node${n}_pamt_kb`, `node${n}_pamt_percent`]),
+    'pamt_mode',
+    'static_pamt_kb',
+    'refcount_kb',
+    'dynamic_pamt_kb',
+    'tdx_memory_kb',
   ];
   let lines = [header.join(',')];
   for (const r of rows) {
@@ -63,6 +68,11 @@ export function* sweepCsvChunks(sweep: Sweep, rows: readonly SweepRow[]): Genera
           const f = byNid.get(n);
           return f ? [f.pamtKb, pct(f.pamtPercent)] : [null, null];
         }),
+        r.pamtMode,
+        r.staticPamtKb,
+        r.refcountKb,
+        r.dynamicPamtKb,
+        r.tdxMemoryKb,
       ]
         .map(cell)
         .join(','),

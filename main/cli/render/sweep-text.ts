@@ -47,9 +47,20 @@ export function renderSweepText(file: string, sweep: Sweep, rows: readonly Sweep
   out.push('');
   const shown = rows.slice(0, MAX_TEXT_ROWS);
   const axisCols = sweep.axes.map((a) => a.name);
+  // Dynamic PAMT rows also show everything TDX memory costs (refcounts, TDs' 4K PAMT).
+  const dyn = rows.some((r) => r.pamtMode === 'dynamic');
   out.push(
     table(
-      [...axisCols, 'result', 'errno / status', 'TDMRs', 'reserved', 'PAMT', 'PAMT per node'],
+      [
+        ...axisCols,
+        'result',
+        'errno / status',
+        'TDMRs',
+        'reserved',
+        'PAMT',
+        'PAMT per node',
+        ...(dyn ? ['TDX memory (PAMT + refcounts + TDs)'] : []),
+      ],
       shown.map((r) => [
         ...r.values.map(String),
         outcome(r),
@@ -58,8 +69,18 @@ export function renderSweepText(file: string, sweep: Sweep, rows: readonly Sweep
         `${r.maxReservedUsed}/${r.maxReservedPerTdmr}`,
         r.pamtKb ? `${humanSize(r.pamtKb * 1024)} (${pct(r.pamtPercent)})` : '',
         perNode(r),
+        ...(dyn ? [r.tdxMemoryKb ? humanSize(r.tdxMemoryKb * 1024) : ''] : []),
       ]),
-      [...axisCols.map((n) => n !== 'kernel' && n !== 'cxl_zone'), false, false, true, true, true, false],
+      [
+        ...axisCols.map((n) => n !== 'kernel' && n !== 'cxl_zone'),
+        false,
+        false,
+        true,
+        true,
+        true,
+        false,
+        ...(dyn ? [true] : []),
+      ],
     ),
   );
   if (rows.length > shown.length) out.push(`  … ${rows.length - shown.length} more rows (use --csv or --json for all)`);
