@@ -46,7 +46,7 @@ export function differentHost(a: SourcedFacts, b: SourcedFacts): string | undefi
   // file:line of where each side named the value.
   const at = (s: SourcedFacts, key: string) => {
     const line = s.facts.seenAt.get(key);
-    return line === undefined ? s.source : `${s.source}:${line}`;
+    return line === undefined || line <= 0 ? s.source : `${s.source}:${line}`;
   };
   if (A.hostnames.length && B.hostnames.length && !A.hostnames.some((h) => B.hostnames.includes(h))) {
     return `${at(b, `host:${B.hostnames[0]}`)}: not the same host as ${at(a, `host:${A.hostnames[0]}`)}: hostname ${B.hostnames.join('/')} vs ${A.hostnames.join('/')}`;
