@@ -212,11 +212,17 @@ export class ArtifactParser {
     }
 
     const header = /^###\s+(.*)$/.exec(s);
+    const section = header ? reportSection(header[1].trim()) : undefined;
+    if (header && section === 'other' && !this.facts.kinds.includes('system-report')) {
+      // A Markdown heading ("### Describe the bug"), not a system-report.sh section.
+      this.endBlock();
+      return;
+    }
     if (header) {
       // A system-report.sh output starts with prose the auto-detection took for a log.
       if (this.facts.kind === 'dmesg') this.facts.kind = 'system-report';
       this.noteKind('system-report');
-      this.section = reportSection(header[1].trim());
+      this.section = section!;
       this.switchTo(this.section === 'kernel-logs' ? 'dmesg' : this.section === 'other' ? 'ignore' : 'report-section');
       this.modeFresh = true;
       return;

@@ -183,7 +183,7 @@ export function buildHost(list: readonly SourcedFacts[], name?: string): ImportR
       'no e820, /proc/iomem or lsmem: memblock assumed = the CMRs (firmware holes inside CMRs are unknown)',
     );
   }
-  assumptions.push(...dev.assumptions);
+  if (mem.length) assumptions.push(...dev.assumptions);
   for (const { source, facts } of list)
     for (const c of facts.listsCut)
       assumptions.push(`${source}:${c.line}: the ${c.what} list is cut ("..."): what it leaves out is unknown`);

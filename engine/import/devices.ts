@@ -113,7 +113,15 @@ export function collectDevices(list: readonly SourcedFacts[]): {
   const dax = new Map<string, { nid?: number; kind?: DeviceKind; mode?: string; size: number; source: string }>();
   for (const { source, facts } of list) {
     for (const d of facts.daxDevices) {
-      if (!dax.has(d.name)) dax.set(d.name, { nid: d.nid, kind: d.kind, mode: d.mode, size: d.size, source });
+      // ndctl, daxctl and cxl list may each list the same dax device: what one leaves out another may say.
+      const known = dax.get(d.name);
+      if (!known) dax.set(d.name, { nid: d.nid, kind: d.kind, mode: d.mode, size: d.size, source });
+      else {
+        known.nid ??= d.nid;
+        known.kind ??= d.kind;
+        if (d.mode === 'system-ram' || known.mode === undefined) known.mode = d.mode;
+        if (!known.size) known.size = d.size;
+      }
     }
   }
   const nodes = kmemNodes(list);
