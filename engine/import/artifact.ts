@@ -68,13 +68,16 @@ function opensJson(s: string): boolean {
  * the block before it.
  */
 function blockStart(text: string, s: string): Mode | undefined {
-  if (opensJson(s)) return 'json';
+  // Cheap first-character tests first: this runs on every line of a log that may have a million.
+  const c = s.charCodeAt(0);
+  if (c === 0x5b /* [ */) return hasKernelPrefix(s) ? 'dmesg' : opensJson(s) ? 'json' : undefined;
+  if (c === 0x7b /* { */) return opensJson(s) ? 'json' : undefined;
   if (IOMEM_LINE.test(text)) return 'iomem';
-  if (isLsmemHeader(s)) return 'lsmem';
-  if (/^available: \d+ nodes?/.test(s)) return 'numactl';
+  if (c === 0x52 /* R */ && isLsmemHeader(s)) return 'lsmem';
+  if (c === 0x61 /* a */ && /^available: \d+ nodes?/.test(s)) return 'numactl';
   if (/^0x[0-9a-fA-F]+\s+0x[0-9a-fA-F]+\s+\S/.test(s) || /memmap\/\d+\/(start|end|type):/.test(s)) return 'memmap';
   if (hasKernelPrefix(s)) return 'dmesg';
-  if (parseE820Line(s)) return 'memmap';
+  if ((s.includes('e820') || s.includes('user:')) && parseE820Line(s)) return 'memmap';
   return undefined;
 }
 

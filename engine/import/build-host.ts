@@ -183,7 +183,12 @@ export function buildHost(list: readonly SourcedFacts[], name?: string): ImportR
       'no e820, /proc/iomem or lsmem: memblock assumed = the CMRs (firmware holes inside CMRs are unknown)',
     );
   }
-  if (mem.length) assumptions.push(...dev.assumptions);
+  if (mem.length) for (const a of dev.assumptions) assumptions.push(a);
+  const memdevs = all.reduce((n, f) => n + f.cxlMemdevs.length, 0);
+  if (memdevs && !all.some((f) => f.cxlRegions.length))
+    assumptions.push(
+      `${memdevs} CXL memdev${memdevs === 1 ? '' : 's'} listed without a region: no host physical address, so no device memory is modelled for ${memdevs === 1 ? 'it' : 'them'} (see devices_listed)`,
+    );
   for (const { source, facts } of list)
     for (const c of facts.listsCut)
       assumptions.push(`${source}:${c.line}: the ${c.what} list is cut ("..."): what it leaves out is unknown`);

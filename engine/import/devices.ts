@@ -204,20 +204,21 @@ export function collectDevices(list: readonly SourcedFacts[]): {
 
   const names = new Set<string>();
   const devices: Device[] = [];
+  // Assumptions are said once per reason, naming the devices (a paste may list thousands).
+  const noNode: string[] = [];
+  const noKind: string[] = [];
   for (const c of order.sort((a, b) => a.start - b.start)) {
     const where = `${c.name} [${hex(c.start)}, ${hex(c.end)}) ${humanSize(c.end - c.start)} (${c.source})`;
     const node = overlappingRange(lsmemSorted, c.start, c.end);
     let nid = c.nid ?? (node && node.nid >= 0 ? node.nid : undefined);
     if (nid === undefined) {
       nid = 0;
-      assumptions.push(`${where}: no artifact gives its NUMA node: node 0 assumed`);
+      noNode.push(where);
     }
     let kind = c.kind;
     if (!kind) {
       kind = 'cxl';
-      assumptions.push(
-        `${where}: the artifacts do not say what memory this is (Soft Reserved is EFI specific-purpose memory, CXL or HBM): modelled as cxl`,
-      );
+      noKind.push(where);
     }
     const zone = c.zone ?? (node?.zone === 'Movable' ? 'movable' : node?.zone ? 'normal' : 'movable');
     let name = c.name || 'device';
@@ -226,6 +227,18 @@ export function collectDevices(list: readonly SourcedFacts[]): {
     devices.push({ name, kind, start: c.start, end: c.end, nid, zone });
     listed.push({ name, what: c.what, kind, start: c.start, end: c.end, nid, source: c.source, in_host: true });
   }
+  const which = (list: string[]) =>
+    list.length === 1
+      ? list[0]
+      : `${list.length} devices (${list.slice(0, 3).join('; ')}${list.length > 3 ? '; ...' : ''})`;
+  if (noNode.length)
+    assumptions.push(
+      `${which(noNode)}: no artifact gives ${noNode.length === 1 ? 'its' : 'their'} NUMA node: node 0 assumed`,
+    );
+  if (noKind.length)
+    assumptions.push(
+      `${which(noKind)}: the artifacts do not say what memory this is (Soft Reserved is EFI specific-purpose memory, CXL or HBM): modelled as cxl`,
+    );
   const kmemDevices = devices.filter((d) => nodes.has(d.nid));
   if (kmemDevices.length) {
     const ids = [...new Set(kmemDevices.map((d) => d.nid))];
@@ -263,10 +276,5 @@ export function collectDevices(list: readonly SourcedFacts[]): {
       if (m.nid !== undefined) l.nid = m.nid;
       listed.push(l);
     }
-  const memdevs = list.reduce((n, l) => n + l.facts.cxlMemdevs.length, 0);
-  if (memdevs && !list.some((l) => l.facts.cxlRegions.length))
-    assumptions.push(
-      `${memdevs} CXL memdev${memdevs === 1 ? '' : 's'} listed without a region: no host physical address, so no device memory is modelled for ${memdevs === 1 ? 'it' : 'them'} (see devices_listed)`,
-    );
   return { devices, listed, assumptions };
 }

@@ -109,8 +109,8 @@ export class DmesgParser {
   /** An elision after e820 lines: the table is cut from here until the next e820 line. */
   private e820GapFrom: { start: number; line: number } | undefined;
   private expectUnameR = false;
-  /** Per boot: the CMR lines kept (as "start-end" keys and as ranges), so each new line is checked in O(log n). */
-  private cmrIndex = new WeakMap<TdxBoot, { keys: Set<string>; ranges: IntervalSet }>();
+  /** Per boot: the CMR lines kept, so each new line is checked in O(log n) (a list scan made import quadratic). */
+  private cmrIndex = new WeakMap<TdxBoot, IntervalSet>();
   /** A line was read as a kernel message (the artifact is a kernel log, not only prose). */
   recognised = false;
 
@@ -178,7 +178,7 @@ export class DmesgParser {
 
     const { msg, host } = kernelMessage(raw);
     if (host) this.addHost(host, lineNo);
-    if (host || hasKernelPrefix(raw)) this.recognised = true;
+    if (!this.recognised && (host || hasKernelPrefix(raw))) this.recognised = true;
     this.lastWasE820 = false;
 
     const e820 = parseE820Line(msg);
@@ -327,16 +327,17 @@ export class DmesgParser {
     }
     let index = this.cmrIndex.get(b);
     if (!index) {
-      index = { keys: new Set(), ranges: new IntervalSet(this.work) };
+      index = new IntervalSet(this.work);
       this.cmrIndex.set(b, index);
     }
-    const key = `${base}-${end}`;
-    if (index.keys.has(key)) {
+    // Kept CMRs are disjoint, so a repeated line is exactly the range the index finds for it.
+    const kept = index.overlapping(base, end);
+    if (kept && kept.start === base && kept.end === end) {
       // Overlapping excerpt chunks repeat lines: a repeat proves the list continues across an elision.
       this.elidedAfterCmr = false;
       return;
     }
-    if (index.ranges.overlapping(base, end)) {
+    if (kept) {
       addWarning(this.facts, {
         line: lineNo,
         message: `CMR [0x${base.toString(16)}, 0x${end.toString(16)}) overlaps an earlier CMR line, ignored`,
@@ -344,8 +345,7 @@ export class DmesgParser {
       return;
     }
     if (this.elidedAfterCmr) b.cmrsPartial = true;
-    index.keys.add(key);
-    index.ranges.add(base, end);
+    index.add(base, end);
     b.cmrs.push({ start: base, end });
     if (!this.facts.seenAt.has('cmrs')) this.facts.seenAt.set('cmrs', lineNo);
   }

@@ -23,6 +23,14 @@ export class IntervalSet {
   // Deterministic priorities (a linear congruential sequence): the same input always builds the same tree.
   private seed = 0x2545f491;
   size = 0;
+  /**
+   * While ranges arrive in ascending order (as the kernel prints CMRs) they are
+   * only appended here and the tree is not built: a range starting at or above
+   * every end so far cannot overlap. The first range out of order moves them
+   * into the tree.
+   */
+  private run: { start: number; end: number }[] | null = [];
+  private maxEnd = -Infinity;
 
   constructor(private readonly work?: WorkCounter) {}
 
@@ -33,6 +41,9 @@ export class IntervalSet {
 
   /** The kept range that overlaps [start, end), if any. */
   overlapping(start: number, end: number): { start: number; end: number } | undefined {
+    if (this.work) this.work.steps++;
+    if (start >= this.maxEnd) return undefined;
+    if (this.run) return this.inRun(start, end);
     // The candidate is the range with the greatest start below `end`; ranges are disjoint, so it is the only one to test.
     let n = this.root;
     let best: Node | null = null;
@@ -46,11 +57,42 @@ export class IntervalSet {
     return best && best.end > start ? { start: best.start, end: best.end } : undefined;
   }
 
+  /** Binary search of the ascending run for the range with the greatest start below `end`. */
+  private inRun(start: number, end: number): { start: number; end: number } | undefined {
+    const run = this.run!;
+    let lo = 0;
+    let hi = run.length;
+    while (lo < hi) {
+      if (this.work) this.work.steps++;
+      const mid = (lo + hi) >> 1;
+      if (run[mid].start < end) lo = mid + 1;
+      else hi = mid;
+    }
+    const best = run[lo - 1];
+    return best && best.end > start ? { start: best.start, end: best.end } : undefined;
+  }
+
   /** Adds a range that overlaps none kept (the caller checked with `overlapping`). */
   add(start: number, end: number): void {
+    if (this.run) {
+      if (start >= this.maxEnd) {
+        this.run.push({ start, end });
+        this.maxEnd = end;
+        this.size++;
+        return;
+      }
+      const run = this.run;
+      this.run = null;
+      for (const r of run) this.insertNode(r.start, r.end);
+    }
+    this.maxEnd = Math.max(this.maxEnd, end);
+    this.insertNode(start, end);
+    this.size++;
+  }
+
+  private insertNode(start: number, end: number): void {
     const node: Node = { start, end, prio: this.nextPrio(), left: null, right: null };
     this.root = this.insert(this.root, node);
-    this.size++;
   }
 
   private insert(t: Node | null, node: Node): Node {

@@ -82,13 +82,13 @@ export function chooseMemory(
     const filler = sources.find((s) => s !== chosen && !realGaps(s).some((x) => x.start < g.end && g.start < x.end));
     if (filler) {
       const add = clip(filler.ranges, g);
-      ranges.push(...add);
+      for (const r of add) ranges.push(r);
       assumptions.push(
         `${at} ${where(g)} ("..."): ${above} is taken from ${filler.label} (${add.length} range${add.length === 1 ? '' : 's'})`,
       );
     } else if (cmrs.length) {
       const add = clip(cmrs, g);
-      ranges.push(...add);
+      for (const r of add) ranges.push(r);
       assumptions.push(
         `${at} ${where(g)} ("..."): ${above} is taken from the CMRs (${add.length} range${add.length === 1 ? '' : 's'})`,
       );

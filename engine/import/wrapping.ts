@@ -8,6 +8,8 @@
 
 /** A Markdown fence (```` ``` ````, ```` ```console ````, `~~~`) or an HTML wrapper line (`<details>`, `<pre>`...). */
 export function isBlockBoundary(s: string): boolean {
+  const c = s[0];
+  if (c !== '`' && c !== '~' && c !== '<') return false;
   return /^(?:`{3,}|~{3,})[\w+.-]*\s*$/.test(s) || /^<\/?(?:details|summary|pre|code|p|br|div)\b[^>]*>.*$/i.test(s);
 }
 
@@ -16,6 +18,7 @@ export function isBlockBoundary(s: string): boolean {
  * "<snip>", "-- snip --", "(...)".
  */
 export function isElision(s: string): boolean {
+  if (s.length > 16 || !/^[.…[<(-]/.test(s)) return false;
   return /^(?:\.{3,}|…+|\[\s*(?:\.{3,}|…|snip|cut)\s*\]|<\s*(?:snip|cut)\s*>|-+\s*(?:snip|cut)\s*-+|\(\s*(?:\.{3,}|…|snip)\s*\))$/i.test(
     s,
   );
@@ -38,19 +41,19 @@ const KNOWN_COMMAND =
  * importers read (otherwise the line is a comment or prose).
  */
 export function promptCommand(line: string): { cmd: string; host?: string } | undefined {
+  if (!/[$#%]/.test(line)) return undefined;
   const s = unquote(line)
     .trim()
     .replace(/^\([\w.-]+\)\s+/, '');
+  const withHost = (cmd: string, host: string) => (host ? { cmd: cmd.trim(), host } : { cmd: cmd.trim() });
   let m: RegExpExecArray | null;
   if ((m = /^\$\s*(\S.*)$/.exec(s))) return { cmd: m[1].trim() };
   // user@host, then a path after ":" or a space, then $ or #.
-  if ((m = /^\/?([\w.-]+)@([\w.-]*)(?::[^\s$#]*|\s+[~/][^\s$#]*)?\s*[$#]\s*(.*)$/.exec(s)))
-    return { cmd: m[3].trim(), host: m[2] || undefined };
+  if ((m = /^\/?([\w.-]+)@([\w.-]*)(?::[^\s$#]*|\s+[~/][^\s$#]*)?\s*[$#]\s*(.*)$/.exec(s))) return withHost(m[3], m[2]);
   // [user@host dir]$
-  if ((m = /^\[([\w.-]*)@([\w.-]*)(?:\s[^\]]*)?\][$#]\s*(.*)$/.exec(s)))
-    return { cmd: m[3].trim(), host: m[2] || undefined };
+  if ((m = /^\[([\w.-]*)@([\w.-]*)(?:\s[^\]]*)?\][$#]\s*(.*)$/.exec(s))) return withHost(m[3], m[2]);
   // SUSE "host:~ # cmd"; "bash-5.2$ cmd"
-  if ((m = /^([\w.-]+):(?:~|\/)[^\s$#]*\s?[$#]\s+(.*)$/.exec(s))) return { cmd: m[2].trim(), host: m[1] };
+  if ((m = /^([\w.-]+):(?:~|\/)[^\s$#]*\s?[$#]\s+(.*)$/.exec(s))) return withHost(m[2], m[1]);
   if ((m = /^(?:ba|z|k)?sh-\d+(?:\.\d+)*[$#]\s*(.*)$/.exec(s))) return { cmd: m[1].trim() };
   if ((m = /^[#%]\s*(\S.*)$/.exec(s)) && !s.startsWith('##') && KNOWN_COMMAND.test(m[1].trim()))
     return { cmd: m[1].trim() };
