@@ -167,6 +167,16 @@ export class ArtifactParser {
         block.closed ? `malformed JSON: ${why}` : `malformed JSON: the document is not closed (${why})`,
       );
     }
+    try {
+      this.readJson(doc, block);
+    } catch (e) {
+      // The readers do not know where the document was: name the line it starts on.
+      if (e instanceof ArtifactError && e.line === undefined) throw new ArtifactError(block.startLine, e.message);
+      throw e;
+    }
+  }
+
+  private readJson(doc: unknown, block: JsonBlock): void {
     const isObject = typeof doc === 'object' && doc !== null && !Array.isArray(doc);
     let kind: ArtifactKind;
     if (this.jsonKind === 'lsmem' || (this.jsonKind === 'any' && isObject && 'memory' in (doc as object))) {

@@ -72,6 +72,15 @@ test('wrapping: a closing fence after JSON ends the JSON', async () => {
     '```json\n[{"region":"region0","resource":"0x1080000000","size":"0x800000000"}]```\nThanks!\n',
   );
   assert.equal(t.cxlRegions.length, 1);
+  // A document a fence cuts before it closes, and JSON that is no list the lab reads: errors naming the line it starts on.
+  assert.throws(
+    () => parseArtifactText('t', '```json\n[\n  {"memdev":"mem0",\n```\n'),
+    (e: Error & { line?: number }) => e.line === 2 && /malformed JSON: the document is not closed/.test(e.message),
+  );
+  assert.throws(
+    () => parseArtifactText('t', 'Here is the config:\n{"foo": 1}\n'),
+    (e: Error & { line?: number }) => e.line === 2 && /no cxl\/daxctl list/.test(e.message),
+  );
 });
 
 test('wrapping: one issue body holds several blocks of different kinds among prose, headings, <details> and fences', async () => {
