@@ -50,6 +50,8 @@ function modeForCommand(cmd: string): { mode: Mode; json?: JsonKind } {
   if (/^numactl\b/.test(c)) return { mode: 'numactl' };
   if (/^(cxl|daxctl) list\b/.test(c)) return { mode: 'json', json: 'cxl' };
   if (/^ndctl list\b/.test(c)) return { mode: 'json', json: 'ndctl' };
+  // `cat saved-dmesg.txt`, `head lsmem.json`: a file's content, recognised by what it holds.
+  if (/^(cat|head|tail|less|more)\b/.test(c)) return { mode: 'auto' };
   return { mode: 'ignore' };
 }
 
@@ -96,6 +98,8 @@ export class ArtifactParser {
   private section: ReportSection = 'other';
   private json: JsonBlock | undefined;
   private jsonKind: JsonKind = 'any';
+  /** The lines follow `cat FILE`: JSON in them that is no list the lab reads is some other file, not an error. */
+  private fileOutput = false;
   private readonly dmesg: DmesgParser;
   private iomem: IomemParser | undefined;
   private memmap: MemmapParser | undefined;
@@ -193,7 +197,12 @@ export class ArtifactParser {
       this.facts.hostJson = doc;
     } else {
       kind = 'cxl-list';
-      cxlListJson(doc, this.facts, this.jsonKind === 'ndctl' ? 'nvdimm' : undefined);
+      try {
+        cxlListJson(doc, this.facts, this.jsonKind === 'ndctl' ? 'nvdimm' : undefined);
+      } catch (e) {
+        if (this.fileOutput && this.jsonKind === 'any' && e instanceof ArtifactError) return;
+        throw e;
+      }
     }
     this.noteKind(kind);
     if (block.elidedAt.length) this.facts.listsCut.push({ what: kind, line: block.elidedAt[0] });
@@ -245,6 +254,7 @@ export class ArtifactParser {
       if (prompt.host) this.dmesg.addHost(prompt.host, lineNo);
       this.dmesg.command(prompt.cmd);
       const next = modeForCommand(prompt.cmd);
+      this.fileOutput = next.mode === 'auto';
       this.switchTo(next.mode, next.json);
       this.modeFresh = true;
       return;
@@ -290,6 +300,7 @@ export class ArtifactParser {
     this.flush();
     this.mode = 'auto';
     this.modeFresh = false;
+    this.fileOutput = false;
   }
 
   private elision(lineNo: number): void {

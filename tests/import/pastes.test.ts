@@ -135,6 +135,14 @@ test('prompt shapes: $, user@host:path$, user@host $, [user@host dir]#, host:~ #
     ['00000000-00000fff : Reserved', undefined],
   ];
   for (const [line, want] of cases) assert.deepEqual(promptCommand(line), want, line);
+  // `cat FILE` output is recognised by what it holds; JSON in it that is no list the lab reads is another file.
+  const t = parseArtifactText(
+    't',
+    '$ cat saved/iomem.txt\n00100000-6fffffff : System RAM\n$ cat /etc/docker/daemon.json\n{"log-driver": "json-file"}\n$ cat region.json\n[{"region":"region0","resource":"0x1080000000","size":"0x800000000"}]\n',
+  );
+  assert.deepEqual(t.kinds, ['iomem', 'cxl-list']);
+  assert.equal(t.iomemRam.length, 1);
+  assert.equal(t.cxlRegions.length, 1);
 });
 
 // --- dmesg time stamps ---------------------------------------------------------------------------
@@ -241,6 +249,38 @@ test('kmem memory is not boot RAM: CXL window/region/dax, Soft Reserved and Pers
       ['Soft Reserved', 'cxl'],
       ['Persistent Memory', 'nvdimm'],
     ],
+  );
+});
+
+test('kmem memory is not counted as boot RAM when artifacts of one host are compared', async () => {
+  const { mixedHosts } = await import('../../engine/import/same-host.js');
+  const iomem = parseArtifactText(
+    'iomem.txt',
+    [
+      '00001000-0009ffff : System RAM',
+      '00100000-7fffffff : System RAM',
+      '100000000-207fffffff : System RAM',
+      '2080000000-a07fffffff : CXL Window 0',
+      '  2080000000-a07fffffff : region0',
+      '    2080000000-a07fffffff : dax0.0',
+      '      2080000000-a07fffffff : System RAM (kmem)',
+    ].join('\n'),
+  );
+  const lsmem = parseArtifactText(
+    'lsmem.txt',
+    [
+      'RANGE                                  SIZE  STATE REMOVABLE    BLOCK NODE',
+      '0x0000000000000000-0x000000207fffffff  130G online       yes   0-1039    0',
+      '0x0000002080000000-0x000000a07fffffff  512G online       yes 1040-5135    2',
+    ].join('\n'),
+  );
+  // 128 GiB of boot RAM in iomem against 640 GiB online in lsmem: the same host once the kmem region is left out.
+  assert.equal(
+    mixedHosts([
+      { source: 'iomem.txt', facts: iomem },
+      { source: 'lsmem.txt', facts: lsmem },
+    ]),
+    undefined,
   );
 });
 
