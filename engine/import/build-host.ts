@@ -169,6 +169,7 @@ export function buildHost(list: readonly SourcedFacts[], name?: string): ImportR
         subtract(boot, normalize(devices)),
         lsmem.facts.gaps,
         'memblock = lsmem online ranges (memory-block granular: firmware holes inside a block are not visible)',
+        lsmem.facts.listsCut.find((c) => c.what === 'lsmem-json')?.line,
       ),
     );
   }

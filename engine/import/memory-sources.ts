@@ -22,6 +22,8 @@ export interface MemorySource {
   gaps: Gap[];
   /** What memblock = this source means, for the assumptions. */
   meaning: string;
+  /** Line of an elision whose place in the table is not known (a "..." in `lsmem -J`): the table is cut, but where is not. */
+  cutAt?: number;
 }
 
 const LABEL: Record<Gap['table'], string> = { e820: 'the e820 table', iomem: '/proc/iomem', lsmem: 'lsmem' };
@@ -32,8 +34,18 @@ export function memorySource(
   ranges: Range[],
   gaps: readonly Gap[],
   meaning: string,
+  cutAt?: number,
 ): MemorySource {
-  return { table, label: LABEL[table], source, ranges, gaps: gaps.filter((g) => g.table === table), meaning };
+  const s: MemorySource = {
+    table,
+    label: LABEL[table],
+    source,
+    ranges,
+    gaps: gaps.filter((g) => g.table === table),
+    meaning,
+  };
+  if (cutAt !== undefined) s.cutAt = cutAt;
+  return s;
 }
 
 /** Gaps that may hide memory (an elision between two entries of one top-level range hides none). */
@@ -62,7 +74,7 @@ export function chooseMemory(
 ): { ranges: Range[]; assumptions: string[]; chosen?: MemorySource } {
   const assumptions: string[] = [];
   if (!sources.length) return { ranges: [], assumptions };
-  const chosen = sources.find((s) => realGaps(s).length === 0) ?? sources[0];
+  const chosen = sources.find((s) => realGaps(s).length === 0 && s.cutAt === undefined) ?? sources[0];
   for (const s of sources) {
     if (s === chosen) continue;
     for (const g of realGaps(s))

@@ -25,7 +25,10 @@ export interface DeviceMemory {
 }
 
 function cut(f: ArtifactFacts, table: 'iomem' | 'lsmem'): boolean {
-  return f.gaps.some((g) => g.table === table && g.end > g.start);
+  return (
+    f.gaps.some((g) => g.table === table && g.end > g.start) ||
+    (table === 'lsmem' && f.listsCut.some((c) => c.what === 'lsmem-json'))
+  );
 }
 
 /** The boot RAM total an artifact vouches for (complete lists only), and where it came from. */
