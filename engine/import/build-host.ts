@@ -203,7 +203,7 @@ export function buildHost(list: readonly SourcedFacts[], name?: string): ImportR
     return result;
   }
   if (!mem.some((r) => r.end > SZ_1M)) {
-    // The kernel's TDX memory list starts above 1 MiB in practice: a host with nothing above it is a cut artifact, not a host.
+    // build_tdx_memlist() skips the first 1 MiB (kernel-flow.md §3 step 4): with nothing above it the paste is cut, not a host.
     result.noHostReason = `no usable memory layout: the artifacts show memory only below 1 MiB (${mem.map(range).join(', ')}), so there is no TDX memory to emulate; the table is probably cut: add the whole e820 table, /proc/iomem or lsmem`;
     return result;
   }
