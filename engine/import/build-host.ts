@@ -8,10 +8,12 @@
  * last the CMRs. NUMA nodes from lsmem's NODE column or SRAT lines.
  */
 import type { Cmr, Device, Host, MemblockRegion, ReservedRange } from '../host/types.js';
-import { SZ_4K, alignDown, alignUp, hex, humanSize } from '../format/hex.js';
+import { SZ_1M, SZ_4K, alignDown, alignUp, hex, humanSize } from '../format/hex.js';
 import { hasTdxLines, type NodeRange, type Range, type TdxBoot } from './facts.js';
 import { type ObservedBoot, observedBoot } from './observed.js';
 import type { SourcedFacts } from './same-host.js';
+import { type ListedDevice, collectDevices, kmemNodes, lsmemRanges, subtract } from './devices.js';
+import { type MemorySource, chooseMemory, memorySource } from './memory-sources.js';
 
 /** TDX 1.5 modules report these limits; the kernel does not print them. */
 export const ASSUMED_MODULE = {
@@ -30,6 +32,8 @@ export interface ImportResult {
   cpuModel?: string;
   /** Why no host could be built. */
   noHostReason?: string;
+  /** Every device the artifacts list, modelled or not (a cxl list of memdevs only adds these facts). */
+  devicesListed: ListedDevice[];
 }
 
 function range(r: Range): string {
@@ -50,25 +54,39 @@ function normalize(rs: readonly Range[]): Range[] {
   return out;
 }
 
+/** Node ranges as disjoint pieces, sorted: where two overlap, the one starting lower owns the overlap. */
+function disjointNodes(nodes: readonly NodeRange[]): NodeRange[] {
+  const sorted = nodes.filter((n) => n.nid >= 0).sort((a, b) => a.start - b.start);
+  const out: NodeRange[] = [];
+  let covered = -1;
+  for (const n of sorted) {
+    const start = Math.max(n.start, covered);
+    if (n.end > start) out.push({ start, end: n.end, nid: n.nid });
+    covered = Math.max(covered, n.end);
+  }
+  return out;
+}
+
 /** Splits memory at node boundaries; memory outside every known node range goes to the nearest node below. */
 function assignNodes(mem: readonly Range[], nodes: readonly NodeRange[]): MemblockRegion[] {
-  const known = nodes.filter((n) => n.nid >= 0).sort((a, b) => a.start - b.start);
+  const known = disjointNodes(nodes);
   if (!known.length) return mem.map((r) => ({ start: r.start, end: r.end, nid: 0 }));
   const out: MemblockRegion[] = [];
+  // mem and known are sorted: one pass over both.
+  let j = 0;
   for (const r of mem) {
     let cur = r.start;
     while (cur < r.end) {
-      const inside = known.find((n) => n.start <= cur && cur < n.end);
-      if (inside) {
-        const end = Math.min(r.end, inside.end);
-        out.push({ start: cur, end, nid: inside.nid });
+      while (j < known.length && known[j].end <= cur) j++;
+      const n = known[j];
+      if (n && n.start <= cur) {
+        const end = Math.min(r.end, n.end);
+        out.push({ start: cur, end, nid: n.nid });
         cur = end;
         continue;
       }
-      const nextNode = known.find((n) => n.start > cur);
-      const below = [...known].reverse().find((n) => n.end <= cur);
-      const end = Math.min(r.end, nextNode ? nextNode.start : r.end);
-      out.push({ start: cur, end, nid: (below ?? nextNode ?? known[0]).nid });
+      const end = Math.min(r.end, n ? n.start : r.end);
+      out.push({ start: cur, end, nid: (known[j - 1] ?? n ?? known[0]).nid });
       cur = end;
     }
   }
@@ -112,75 +130,81 @@ export function buildHost(list: readonly SourcedFacts[], name?: string): ImportR
     );
   }
 
+  // Device memory first: lsmem shows kmem-onlined blocks as online memory, and they are not boot memblock.
+  const dev = collectDevices(list);
+  const devices: Device[] = dev.devices;
+  const daxNodes = kmemNodes(list);
+
   // Memory the kernel put in memblock.
-  const e820Facts = all.find((f) => f.e820.some((e) => e.type === 'usable'));
-  const iomemFacts = all.find((f) => f.iomemRam.length);
-  const lsmemFacts = all.find((f) => f.nodeRanges.some((n) => n.zone !== undefined || n.online !== undefined));
-  const daxNodes = new Set(
-    all.flatMap((f) => f.daxDevices.filter((d) => d.mode === 'system-ram' && d.nid !== undefined).map((d) => d.nid!)),
-  );
-  let mem: Range[] = [];
-  let devices: Device[] = [];
-  if (e820Facts) {
-    mem = normalize(e820Facts.e820.filter((e) => e.type === 'usable'));
-    assumptions.push('memblock = the e820 "usable" entries, page-aligned (the kernel builds memblock from them)');
-    if (e820Facts.e820Partial) {
-      const cut = Math.max(...e820Facts.e820.map((e) => e.end));
-      const above = normalize(
-        cmrRanges.filter((c) => c.end > cut).map((c) => ({ start: Math.max(c.start, cut), end: c.end })),
-      );
-      mem = normalize([...mem, ...above]);
-      assumptions.push(
-        `the e820 table is cut at ${hex(cut)}: memory above it is taken from the CMRs (${above.length} range${above.length === 1 ? '' : 's'})`,
-      );
-    }
-  } else if (iomemFacts) {
-    mem = normalize(iomemFacts.iomemRam);
-    assumptions.push('memblock = /proc/iomem "System RAM" (close to the e820 usable map)');
-  } else if (lsmemFacts) {
-    const ranges = lsmemFacts.nodeRanges.filter((n) => n.online !== false);
-    const boot = ranges.filter((n) => !daxNodes.has(n.nid));
-    devices = ranges
-      .filter((n) => daxNodes.has(n.nid))
-      .map((n, i) => ({
-        name: `dax${i}`,
-        kind: 'cxl' as const,
-        start: n.start,
-        end: n.end,
-        nid: n.nid,
-        zone: n.zone === 'Movable' ? ('movable' as const) : ('normal' as const),
-      }));
-    mem = normalize(boot);
-    assumptions.push(
-      'memblock = lsmem online ranges (memory-block granular: firmware holes inside a block are not visible)',
+  const sources: MemorySource[] = [];
+  const e820 = list.find((l) => l.facts.e820.some((e) => e.type === 'usable'));
+  if (e820)
+    sources.push(
+      memorySource(
+        'e820',
+        e820.source,
+        e820.facts.e820.filter((e) => e.type === 'usable'),
+        e820.facts.gaps,
+        'memblock = the e820 "usable" entries, page-aligned (the kernel builds memblock from them)',
+      ),
     );
-    if (devices.length)
-      assumptions.push(
-        `node${devices.length > 1 ? 's' : ''} ${[...new Set(devices.map((d) => d.nid))].join(', ')}: memory onlined through dax kmem, modelled as hot-added device memory (not in boot memblock)`,
-      );
+  const iomem = list.find((l) => l.facts.iomemRam.length);
+  if (iomem)
+    sources.push(
+      memorySource(
+        'iomem',
+        iomem.source,
+        iomem.facts.iomemRam,
+        iomem.facts.gaps,
+        'memblock = /proc/iomem "System RAM" (close to the e820 usable map)',
+      ),
+    );
+  const lsmem = lsmemRanges(list);
+  if (lsmem) {
+    const boot = normalize(lsmem.ranges.filter((n) => !daxNodes.has(n.nid)));
+    sources.push(
+      memorySource(
+        'lsmem',
+        lsmem.source,
+        subtract(boot, normalize(devices)),
+        lsmem.facts.gaps,
+        'memblock = lsmem online ranges (memory-block granular: firmware holes inside a block are not visible)',
+        lsmem.facts.listsCut.find((c) => c.what === 'lsmem-json')?.line,
+      ),
+    );
+  }
+  let mem: Range[] = [];
+  if (sources.length) {
+    const m = chooseMemory(sources, cmrRanges);
+    mem = normalize(m.ranges);
+    assumptions.push(...m.assumptions);
   } else if (cmrRanges.length) {
     mem = normalize(cmrRanges);
     assumptions.push(
       'no e820, /proc/iomem or lsmem: memblock assumed = the CMRs (firmware holes inside CMRs are unknown)',
     );
   }
+  if (mem.length) for (const a of dev.assumptions) assumptions.push(a);
+  const memdevs = all.reduce((n, f) => n + f.cxlMemdevs.length, 0);
+  if (memdevs && !all.some((f) => f.cxlRegions.length))
+    assumptions.push(
+      `${memdevs} CXL memdev${memdevs === 1 ? '' : 's'} listed without a region: no host physical address, so no device memory is modelled for ${memdevs === 1 ? 'it' : 'them'} (see devices_listed)`,
+    );
+  for (const { source, facts } of list)
+    for (const c of facts.listsCut)
+      assumptions.push(`${source}:${c.line}: the ${c.what} list is cut ("..."): what it leaves out is unknown`);
 
-  // Hot-pluggable device memory seen elsewhere.
-  for (const f of all) {
-    for (const r of f.cxlRegions)
-      devices.push({ name: r.name, kind: 'cxl', start: r.start, end: r.end, nid: r.nid ?? 0, zone: 'movable' });
-    for (const d of f.iomemDevice) {
-      if (!devices.some((x) => x.start < d.end && d.start < x.end))
-        devices.push({ name: d.what, kind: 'cxl', start: d.start, end: d.end, nid: 0, zone: 'movable' });
-    }
-  }
-
-  const result: ImportResult = { observed, assumptions, cpuModel };
+  const result: ImportResult = { observed, assumptions, cpuModel, devicesListed: dev.listed };
   if (hostnames.length) result.hostname = hostnames[0];
   if (kernels.length) result.kernel = kernels[kernels.length - 1];
   if (!mem.length) {
     result.noHostReason =
       'no memory layout in these artifacts (no CMR lines, e820 table, /proc/iomem or lsmem): add one to build a host the emulator can run';
+    return result;
+  }
+  if (!mem.some((r) => r.end > SZ_1M)) {
+    // build_tdx_memlist() skips the first 1 MiB (kernel-flow.md §3 step 4): with nothing above it the paste is cut, not a host.
+    result.noHostReason = `no usable memory layout: the artifacts show memory only below 1 MiB (${mem.map(range).join(', ')}), so there is no TDX memory to emulate; the table is probably cut: add the whole e820 table, /proc/iomem or lsmem`;
     return result;
   }
 

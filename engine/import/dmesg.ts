@@ -9,26 +9,70 @@
  * host and boot: command line, kernel release, hostname, CPU, BIOS-e820 and
  * SRAT lines. A new boot starts at a second "Command line:".
  */
-import { type ArtifactFacts, type TdxBoot, hexNumber, noteIdentity } from './facts.js';
+import { type ArtifactFacts, MAX_PHYS, type TdxBoot, addWarning, hexNumber, noteIdentity } from './facts.js';
 import { parseE820Line } from './e820.js';
+import { IntervalSet, type WorkCounter } from './interval-set.js';
+import { isElision } from './wrapping.js';
 
-/** Strips what surrounds a kernel message: quoting, the timestamp, a journal prefix. */
+const MONTH = '(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)';
+const WEEKDAY = '(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)';
+const DELTA = '(?:\\s*<\\s*\\d+\\.\\d+>)?';
+/**
+ * The time stamps dmesg puts before a message: seconds since boot ("[    0.000000]",
+ * with -d "[    0.000000 <    0.000000>]"), -T / --time-format ctime
+ * ("[Tue Nov  4 10:00:00 2025]"), reltime ("[Nov 4 10:00]", "[  +0.000123]"),
+ * and --time-format iso ("2025-11-04T10:00:00,123456+00:00 ").
+ */
+const DMESG_STAMP = new RegExp(
+  [
+    `\\[\\s*\\d+\\.\\d+${DELTA}\\]`,
+    `\\[${WEEKDAY} ${MONTH} [ \\d]\\d \\d\\d:\\d\\d:\\d\\d \\d{4}${DELTA}\\]`,
+    `\\[${MONTH}\\s?[ \\d]\\d \\d\\d:\\d\\d\\]`,
+    `\\[\\s*[+<]\\s*\\d+\\.\\d+>?\\]`,
+    `\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d(?:[,.]\\d+)?(?:Z|[+-]\\d\\d:?\\d\\d)?(?= )`,
+  ]
+    .map((r) => `(?:${r})`)
+    .join('|'),
+);
+const STAMP_AT_START = new RegExp(`^(?:${DMESG_STAMP.source})\\s?`);
+/** journalctl and syslog: "Jun 06 12:00:01[.123456] host kernel: ", "2024-06-06T12:00:01+0000 host kernel: ", "Thu 2024-06-06 12:00:01 UTC host kernel: ". */
+const JOURNAL = [
+  new RegExp(`^${MONTH} [ \\d]\\d \\d\\d:\\d\\d:\\d\\d(?:\\.\\d+)? (\\S+) kernel: (.*)$`),
+  /^\d{4}-\d\d-\d\dT[\d:.,+-]+Z? (\S+) kernel: (.*)$/,
+  new RegExp(`^${WEEKDAY} \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d(?:\\.\\d+)? \\S+ (\\S+) kernel: (.*)$`),
+];
+/** dmesg -x ("kern  :info  : "), dmesg -r ("<6>"), /dev/kmsg records ("6,339,5140900,-;"). */
+const LEVEL =
+  /^(?:<\d{1,3}>|\d+,\d+,\d+,[^;]*;|(?:kern|user|daemon|syslog|local[0-7])\s*:\s*(?:emerg|alert|crit|err|warn|notice|info|debug)\s*:\s?)/;
+
+/** The line starts with a kernel log's prefix (a dmesg time stamp, a journal or syslog prefix, a level or kmsg record). */
+export function hasKernelPrefix(line: string): boolean {
+  const s = line.replace(/^\s*(?:>\s?)*/, '');
+  return STAMP_AT_START.test(s) || LEVEL.test(s) || JOURNAL.some((j) => j.test(s));
+}
+
+/** Strips what surrounds a kernel message: quoting, the level, the time stamp, a journal prefix. */
 export function kernelMessage(raw: string): { msg: string; host?: string } {
   let s = raw.replace(/^\s*(?:>\s?)*/, '').trimEnd();
   let host: string | undefined;
-  // journalctl: "Jun 06 12:00:01 myhost kernel: ..."
-  const j = /^[A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d (\S+) kernel: (.*)$/.exec(s);
-  if (j) {
-    host = j[1];
-    s = j[2];
+  s = s.replace(LEVEL, '');
+  for (const j of JOURNAL) {
+    const m = j.exec(s);
+    if (m) {
+      host = m[1];
+      s = m[2];
+      break;
+    }
   }
-  // ISO journal ("2024-06-06T12:00:01+0000 myhost kernel: ...")
-  const iso = /^\d{4}-\d\d-\d\dT[\d:.,+-]+ (\S+) kernel: (.*)$/.exec(s);
-  if (iso) {
-    host = iso[1];
-    s = iso[2];
+  const stamp = STAMP_AT_START.exec(s);
+  if (stamp) s = s.slice(stamp[0].length);
+  // journalctl -o short-monotonic: "[    1.234567] host kernel: ..."
+  const mono = host === undefined && stamp ? /^([\w.-]+) kernel: (.*)$/.exec(s) : null;
+  if (mono) {
+    host = mono[1];
+    s = mono[2];
   }
-  s = s.replace(/^\[\s*\d+\.\d+\]\s?/, '').replace(/^<\d>/, '');
+  s = s.replace(/^<\d>/, '');
   return { msg: s, host };
 }
 
@@ -73,9 +117,18 @@ export class DmesgParser {
   /** An elision ("...") came right after CMR lines; cleared if later CMR lines overlap the earlier ones. */
   private elidedAfterCmr = false;
   private lastWasE820 = false;
+  /** An elision after e820 lines: the table is cut from here until the next e820 line. */
+  private e820GapFrom: { start: number; line: number } | undefined;
   private expectUnameR = false;
+  /** Per boot: the CMR lines kept, so each new line is checked in O(log n) (a list scan made import quadratic). */
+  private cmrIndex = new WeakMap<TdxBoot, IntervalSet>();
+  /** A line was read as a kernel message (the artifact is a kernel log, not only prose). */
+  recognised = false;
 
-  constructor(private readonly facts: ArtifactFacts) {}
+  constructor(
+    private readonly facts: ArtifactFacts,
+    private readonly work?: WorkCounter,
+  ) {}
 
   private current(lineNo: number): TdxBoot {
     if (!this.boot) {
@@ -98,14 +151,21 @@ export class DmesgParser {
     this.expectUnameR = /\buname -r\b/.test(cmd);
   }
 
+  /** An elision mark ("...") in the log: a CMR list or e820 table right before it is cut there. */
+  elision(lineNo: number): void {
+    if (this.lastTdxWasCmr) this.elidedAfterCmr = true;
+    if (this.lastWasE820) {
+      this.facts.e820Partial = true;
+      const last = this.facts.e820[this.facts.e820.length - 1];
+      this.e820GapFrom ??= { start: last.end, line: lineNo };
+    }
+  }
+
   line(raw: string, lineNo: number): void {
+    if (this.work) this.work.steps++;
     const trimmed = raw.trim();
     if (trimmed === '') return;
-    if (/^(?:>\s*)?\.{3,}$/.test(trimmed)) {
-      if (this.lastTdxWasCmr) this.elidedAfterCmr = true;
-      if (this.lastWasE820) this.facts.e820Partial = true;
-      return;
-    }
+    if (isElision(trimmed.replace(/^(?:>\s*)+/, ''))) return this.elision(lineNo);
     if (this.expectUnameR) {
       this.expectUnameR = false;
       const k = /^(?:>\s*)?(\d+\.\d+\S*)$/.exec(trimmed);
@@ -116,6 +176,7 @@ export class DmesgParser {
     }
     const uname = /^Linux (\S+) (\d+\.\d+\.\d+\S*) #/.exec(trimmed);
     if (uname) {
+      this.recognised = true;
       this.addHost(uname[1], lineNo);
       this.addKernel(uname[2], lineNo);
       return;
@@ -128,16 +189,24 @@ export class DmesgParser {
 
     const { msg, host } = kernelMessage(raw);
     if (host) this.addHost(host, lineNo);
+    if (!this.recognised && (host || hasKernelPrefix(raw))) this.recognised = true;
     this.lastWasE820 = false;
 
     const e820 = parseE820Line(msg);
     if (e820) {
+      this.recognised = true;
+      if (this.e820GapFrom) {
+        const { start, line } = this.e820GapFrom;
+        this.facts.gaps.push({ table: 'e820', start, end: Math.max(start, e820.start), line });
+        this.e820GapFrom = undefined;
+      }
       this.facts.e820.push(e820);
       this.lastWasE820 = true;
       return;
     }
     const cmd = /^(Kernel )?[Cc]ommand line: (.*)$/.exec(msg);
     if (cmd) {
+      this.recognised = true;
       const isBootStart = !cmd[1];
       if (isBootStart && this.boot && this.bootHasContent) this.boot = undefined;
       const b = this.current(lineNo);
@@ -187,6 +256,7 @@ export class DmesgParser {
     }
     const t = tdxText(msg);
     if (t === undefined) return;
+    this.recognised = true;
     this.tdxLine(t, lineNo);
   }
 
@@ -259,7 +329,7 @@ export class DmesgParser {
         if (r) b.failedTdmr = { start: hexNumber(r[1])!, end: hexNumber(r[2])! };
       } else {
         b.truncated.push({ line: lineNo, text: t });
-        this.facts.warnings.push({
+        addWarning(this.facts, {
           line: lineNo,
           message: `kernel line cut short: "initialization failed: ${reason}" (the reason is not known)`,
         });
@@ -274,36 +344,51 @@ export class DmesgParser {
       t.length < 40
     ) {
       b.truncated.push({ line: lineNo, text: t });
-      this.facts.warnings.push({ line: lineNo, message: `kernel line cut short: "${t}"` });
+      addWarning(this.facts, { line: lineNo, message: `kernel line cut short: "${t}"` });
     }
   }
 
   private cmr(b: TdxBoot, base: number | undefined, end: number | undefined, lineNo: number): void {
-    if (base === undefined || end === undefined || end <= base) {
-      this.facts.warnings.push({ line: lineNo, message: 'CMR line with an unusable range, ignored' });
+    if (base === undefined || end === undefined || end <= base || end > MAX_PHYS) {
+      addWarning(this.facts, { line: lineNo, message: 'CMR line with an unusable range, ignored' });
       return;
     }
-    const same = b.cmrs.find((c) => c.start === base && c.end === end);
-    if (same) {
+    let index = this.cmrIndex.get(b);
+    if (!index) {
+      index = new IntervalSet(this.work);
+      this.cmrIndex.set(b, index);
+    }
+    // Kept CMRs are disjoint, so a repeated line is exactly the range the index finds for it.
+    const kept = index.overlapping(base, end);
+    if (kept && kept.start === base && kept.end === end) {
       // Overlapping excerpt chunks repeat lines: a repeat proves the list continues across an elision.
       this.elidedAfterCmr = false;
       return;
     }
-    const clash = b.cmrs.find((c) => base < c.end && c.start < end);
-    if (clash) {
-      this.facts.warnings.push({
+    if (kept) {
+      addWarning(this.facts, {
         line: lineNo,
         message: `CMR [0x${base.toString(16)}, 0x${end.toString(16)}) overlaps an earlier CMR line, ignored`,
       });
       return;
     }
     if (this.elidedAfterCmr) b.cmrsPartial = true;
+    index.add(base, end);
     b.cmrs.push({ start: base, end });
     if (!this.facts.seenAt.has('cmrs')) this.facts.seenAt.set('cmrs', lineNo);
   }
 
   finish(): void {
     for (const b of this.facts.boots) b.cmrs.sort((x, y) => x.start - y.start);
+    if (this.e820GapFrom) {
+      this.facts.gaps.push({
+        table: 'e820',
+        start: this.e820GapFrom.start,
+        end: MAX_PHYS,
+        line: this.e820GapFrom.line,
+      });
+      this.e820GapFrom = undefined;
+    }
     // An elision after the CMR lines with nothing proving the list went on: the list is cut.
     if (this.elidedAfterCmr && this.boot) this.boot.cmrsPartial = true;
   }

@@ -4,7 +4,7 @@
  * line as "START END TYPE", or `grep . /sys/firmware/memmap/N/{start,end,type}`).
  * End addresses are inclusive in every source; entries here are [start, end).
  */
-import { ArtifactError, type ArtifactFacts, type E820Entry, hexNumber } from './facts.js';
+import { ArtifactError, type ArtifactFacts, type E820Entry, MAX_PHYS, hexNumber } from './facts.js';
 
 /** One "BIOS-e820:" (or "e820:"/"user:") line, or undefined if the line is not one. */
 export function parseE820Line(msg: string): E820Entry | undefined {
@@ -26,15 +26,35 @@ export function normalizeType(t: string): string {
 /** `START END TYPE` lines or `.../memmap/N/{start,end,type}:VALUE` lines. */
 export class MemmapParser {
   private partial = new Map<string, { start?: number; end?: number; type?: string; line: number }>();
+  private lastEnd = 0;
+  /** An elision mark was seen: entries are missing from here to the next entry. */
+  private gapFrom: { start: number; line: number } | undefined;
   constructor(private readonly facts: ArtifactFacts) {}
 
-  line(raw: string, lineNo: number): void {
+  /** An elision ("...") between entries. */
+  elision(lineNo: number): void {
+    this.facts.e820Partial = true;
+    this.gapFrom ??= { start: this.lastEnd, line: lineNo };
+  }
+
+  private push(e: E820Entry): void {
+    if (this.gapFrom) {
+      const { start, line } = this.gapFrom;
+      this.facts.gaps.push({ table: 'e820', start, end: Math.max(start, e.start), line });
+      this.gapFrom = undefined;
+    }
+    this.facts.e820.push(e);
+    this.lastEnd = Math.max(this.lastEnd, e.end);
+  }
+
+  /** Reads one line; returns why it is not a memmap entry (the caller decides whether that is an error), or undefined. */
+  line(raw: string, lineNo: number): string | undefined {
     const s = raw.trim();
-    if (s === '' || s.startsWith('#')) return;
+    if (s === '' || s.startsWith('#')) return undefined;
     const e = parseE820Line(s);
     if (e) {
-      this.facts.e820.push(e);
-      return;
+      this.push(e);
+      return undefined;
     }
     const grep = /memmap\/(\d+)\/(start|end|type):(.*)$/.exec(s);
     if (grep) {
@@ -47,15 +67,16 @@ export class MemmapParser {
         entry[grep[2] as 'start' | 'end'] = v;
       }
       this.partial.set(grep[1], entry);
-      return;
+      return undefined;
     }
     const m = /^(0x[0-9a-fA-F]+)\s+(0x[0-9a-fA-F]+)\s+(.+)$/.exec(s);
-    if (!m) throw new ArtifactError(lineNo, `not a memmap entry (expected "START END TYPE"): "${s.slice(0, 60)}"`);
+    if (!m) return `not a memmap entry (expected "START END TYPE"): "${s.slice(0, 60)}"`;
     const start = hexNumber(m[1]);
     const last = hexNumber(m[2]);
-    if (start === undefined || last === undefined || last < start)
+    if (start === undefined || last === undefined || last < start || last >= MAX_PHYS)
       throw new ArtifactError(lineNo, 'memmap entry with an unusable range');
-    this.facts.e820.push({ start, end: last + 1, type: normalizeType(m[3].trim()) });
+    this.push({ start, end: last + 1, type: normalizeType(m[3].trim()) });
+    return undefined;
   }
 
   finish(): void {
@@ -64,6 +85,12 @@ export class MemmapParser {
         throw new ArtifactError(e.line, `memmap entry ${idx} lacks its start, end or type`);
       }
       this.facts.e820.push({ start: e.start, end: e.end + 1, type: normalizeType(e.type) });
+    }
+    this.partial.clear();
+    if (this.gapFrom) {
+      const { start, line } = this.gapFrom;
+      this.facts.gaps.push({ table: 'e820', start, end: MAX_PHYS, line });
+      this.gapFrom = undefined;
     }
     this.facts.e820.sort((a, b) => a.start - b.start);
   }

@@ -68,6 +68,31 @@ export interface TdxBoot {
   model?: number;
 }
 
+/** What the artifact says a device's memory is (the host format's device kinds). */
+export type DeviceKind = 'cxl' | 'nvdimm' | 'dimm';
+
+/** Device memory read off /proc/iomem: one unit that can be hot-added (a CXL region, a dax device, a namespace, a window). */
+export interface DeviceRange extends Range {
+  /** The device's name as the artifact prints it: regionN, daxX.Y, namespaceX.Y, or the top-level entry ("CXL Window 0"). */
+  name: string;
+  /** The top-level iomem entry it lies in ("CXL Window 0", "Soft Reserved", "Persistent Memory (legacy)"). */
+  what: string;
+  /** From the artifact's own words (CXL Window: cxl; Persistent Memory, namespace: nvdimm); undefined when it does not say. */
+  kind?: DeviceKind;
+  /** Its memory is online as "System RAM (kmem)" (or another driver's "System RAM (...)"). */
+  online?: boolean;
+  /** The dax device inside it, which names it in daxctl (and so gives its node). */
+  dax?: string;
+  line?: number;
+}
+
+/** A range a table leaves out: lines elided ("...") between two entries, or after the last. */
+export interface Gap extends Range {
+  table: 'e820' | 'iomem' | 'lsmem';
+  /** Line of the elision mark. */
+  line: number;
+}
+
 export interface ArtifactWarning {
   line?: number;
   message: string;
@@ -86,10 +111,14 @@ export interface ArtifactFacts {
   e820: E820Entry[];
   /** The e820 table is known to be cut (e.g. "......"). */
   e820Partial?: boolean;
+  /** Address ranges a pasted table leaves out ("..." lines), per table kind. */
+  gaps: Gap[];
+  /** Lists without addresses that a paste cut ("..." inside a cxl/daxctl/lsmem JSON list): what and the line. */
+  listsCut: { what: ArtifactKind; line: number }[];
   /** /proc/iomem top-level "System RAM" ranges. */
   iomemRam: Range[];
-  /** /proc/iomem "Soft Reserved" / CXL windows (device memory not in e820 RAM). */
-  iomemDevice: (Range & { what: string })[];
+  /** /proc/iomem device memory (Soft Reserved, CXL windows and regions, dax/kmem, persistent memory): not boot RAM. */
+  iomemDevice: DeviceRange[];
   /** Kernel code/data/bss from /proc/iomem (reserved for the PAMT model). */
   iomemKernel: (Range & { what: string })[];
   nodeRanges: NodeRange[];
@@ -98,8 +127,12 @@ export interface ArtifactFacts {
   nodeSizesMb: Map<number, number>;
   nodeCpus: Map<number, number[]>;
   cxlRegions: (Range & { name: string; nid?: number })[];
-  /** dax devices onlined as system RAM (daxctl list): the node their memory joins. */
-  daxDevices: { name: string; size: number; nid?: number; mode?: string }[];
+  /** dax devices (daxctl list, cxl list -X): the node their memory joins once onlined as system-ram. */
+  daxDevices: { name: string; size: number; nid?: number; mode?: string; kind?: DeviceKind }[];
+  /** CXL memory devices (cxl list -M): capacity only, no host physical address until a region maps them. */
+  cxlMemdevs: { name: string; ramSize?: number; pmemSize?: number; host?: string; nid?: number }[];
+  /** Other objects a cxl/daxctl/ndctl list holds (buses, ports, decoders, endpoints, dax regions, ndctl regions): counted, not modelled. */
+  otherListed: number;
   cpuModel?: string;
   warnings: ArtifactWarning[];
   /** MSR bits and CPU support as system-report.sh printed them (no raw MSR values). */
@@ -133,6 +166,8 @@ export function emptyFacts(kind: ArtifactKind): ArtifactFacts {
     seenAt: new Map(),
     boots: [],
     e820: [],
+    gaps: [],
+    listsCut: [],
     iomemRam: [],
     iomemDevice: [],
     iomemKernel: [],
@@ -141,6 +176,8 @@ export function emptyFacts(kind: ArtifactKind): ArtifactFacts {
     nodeCpus: new Map(),
     cxlRegions: [],
     daxDevices: [],
+    cxlMemdevs: [],
+    otherListed: 0,
     warnings: [],
   };
 }
@@ -184,7 +221,20 @@ export function hasTdxLines(b: TdxBoot): boolean {
 /** Records a hostname or kernel release the artifact names, and the first line naming it. */
 export function noteIdentity(facts: ArtifactFacts, what: 'host' | 'kernel', value: string, line?: number): void {
   const list = what === 'host' ? facts.hostnames : facts.kernels;
-  if (!value || list.includes(value)) return;
+  // seenAt doubles as the set of names seen: a log repeating a name a million times stays linear.
+  if (!value || facts.seenAt.has(`${what}:${value}`) || list.includes(value)) return;
   list.push(value);
-  if (line !== undefined) facts.seenAt.set(`${what}:${value}`, line);
+  facts.seenAt.set(`${what}:${value}`, line ?? 0);
 }
+
+/** Warnings kept per artifact; past this a count stands for the rest (a million bad lines must not become a million messages). */
+export const MAX_WARNINGS = 50;
+
+export function addWarning(facts: ArtifactFacts, w: ArtifactWarning): void {
+  if (facts.warnings.length < MAX_WARNINGS) facts.warnings.push(w);
+  else if (facts.warnings.length === MAX_WARNINGS)
+    facts.warnings.push({ message: 'more warnings follow; only the first 50 are listed' });
+}
+
+/** Highest physical address x86 can have (52 bits); a range past it is not a real host's. */
+export const MAX_PHYS = 2 ** 52;

@@ -5,6 +5,7 @@
  */
 import { humanSize } from '../format/hex.js';
 import type { ArtifactFacts, Range } from './facts.js';
+import { subtract } from './devices.js';
 
 export interface SourcedFacts {
   source: string;
@@ -17,18 +18,36 @@ function sum(rs: readonly Range[]): number {
   return t;
 }
 
-/** The memory total an artifact vouches for (complete lists only), and where it came from. */
-export function memoryTotal(f: ArtifactFacts): { bytes: number; from: string } | undefined {
+/** Memory known to be device memory onlined through kmem, across all the artifacts: not part of a boot RAM total. */
+export interface DeviceMemory {
+  nodes: ReadonlySet<number>;
+  ranges: readonly Range[];
+}
+
+function cut(f: ArtifactFacts, table: 'iomem' | 'lsmem'): boolean {
+  return (
+    f.gaps.some((g) => g.table === table && g.end > g.start) ||
+    (table === 'lsmem' && f.listsCut.some((c) => c.what === 'lsmem-json'))
+  );
+}
+
+/** The boot RAM total an artifact vouches for (complete lists only), and where it came from. */
+export function memoryTotal(
+  f: ArtifactFacts,
+  device: DeviceMemory = { nodes: new Set(), ranges: [] },
+): { bytes: number; from: string } | undefined {
   const lastCmrs = [...f.boots].reverse().find((b) => b.cmrs.length && !b.cmrsPartial);
   if (lastCmrs) return { bytes: sum(lastCmrs.cmrs), from: 'CMRs' };
   const usable = f.e820.filter((e) => e.type === 'usable');
   if (usable.length && !f.e820Partial) return { bytes: sum(usable), from: 'e820 usable' };
-  if (f.iomemRam.length) return { bytes: sum(f.iomemRam), from: '/proc/iomem System RAM' };
-  const online = f.nodeRanges.filter((n) => n.online !== false && n.zone !== undefined);
-  if (online.length) return { bytes: sum(online), from: 'lsmem' };
+  if (f.iomemRam.length && !cut(f, 'iomem')) return { bytes: sum(f.iomemRam), from: '/proc/iomem System RAM' };
+  const online = f.nodeRanges
+    .filter((n) => n.online !== false && (n.zone !== undefined || n.online !== undefined) && !device.nodes.has(n.nid))
+    .sort((x, y) => x.start - y.start);
+  if (online.length && !cut(f, 'lsmem')) return { bytes: sum(subtract(online, device.ranges)), from: 'lsmem' };
   if (f.nodeSizesMb.size) {
     let mb = 0;
-    for (const v of f.nodeSizesMb.values()) mb += v;
+    for (const [nid, v] of f.nodeSizesMb) if (!device.nodes.has(nid)) mb += v;
     return { bytes: mb * 2 ** 20, from: 'numactl' };
   }
   return undefined;
@@ -40,13 +59,13 @@ function cmrKey(f: ArtifactFacts): string | undefined {
 }
 
 /** A message naming both files when b is not the host a is, else undefined. */
-export function differentHost(a: SourcedFacts, b: SourcedFacts): string | undefined {
+export function differentHost(a: SourcedFacts, b: SourcedFacts, device?: DeviceMemory): string | undefined {
   const A = a.facts;
   const B = b.facts;
   // file:line of where each side named the value.
   const at = (s: SourcedFacts, key: string) => {
     const line = s.facts.seenAt.get(key);
-    return line === undefined ? s.source : `${s.source}:${line}`;
+    return line === undefined || line <= 0 ? s.source : `${s.source}:${line}`;
   };
   if (A.hostnames.length && B.hostnames.length && !A.hostnames.some((h) => B.hostnames.includes(h))) {
     return `${at(b, `host:${B.hostnames[0]}`)}: not the same host as ${at(a, `host:${A.hostnames[0]}`)}: hostname ${B.hostnames.join('/')} vs ${A.hostnames.join('/')}`;
@@ -59,8 +78,8 @@ export function differentHost(a: SourcedFacts, b: SourcedFacts): string | undefi
   const kb = cmrKey(B);
   if (ka && kb && ka !== kb)
     return `${at(b, 'cmrs')}: not the same host as ${at(a, 'cmrs')}: the kernels printed different CMR lists`;
-  const ta = memoryTotal(A);
-  const tb = memoryTotal(B);
+  const ta = memoryTotal(A, device);
+  const tb = memoryTotal(B, device);
   if (ta && tb && Math.abs(ta.bytes - tb.bytes) > 0.1 * Math.max(ta.bytes, tb.bytes)) {
     return `${pre}: memory total ${humanSize(tb.bytes)} (${tb.from}) vs ${humanSize(ta.bytes)} (${ta.from})`;
   }
@@ -69,9 +88,15 @@ export function differentHost(a: SourcedFacts, b: SourcedFacts): string | undefi
 
 /** The first pair of artifacts that disagree about the host, as a message. */
 export function mixedHosts(list: readonly SourcedFacts[]): string | undefined {
+  const nodes = new Set<number>();
+  const ranges: Range[] = [];
+  for (const { facts } of list) {
+    for (const d of facts.daxDevices) if (d.mode === 'system-ram' && d.nid !== undefined) nodes.add(d.nid);
+    for (const d of facts.iomemDevice) if (d.online) ranges.push(d);
+  }
   for (let i = 0; i < list.length; i++) {
     for (let j = i + 1; j < list.length; j++) {
-      const m = differentHost(list[i], list[j]);
+      const m = differentHost(list[i], list[j], { nodes, ranges });
       if (m) return m;
     }
   }

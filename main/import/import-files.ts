@@ -13,6 +13,7 @@ import { InputError, problemsMessage } from '../node/input-file.js';
 import { readArtifact, type ReadArtifact } from './read-artifact.js';
 import { hasTdxLines, type ReportedPlatform } from '../../engine/import/facts.js';
 import { readinessChecklist, type Readiness } from '../probe/checklist.js';
+import { listedFromJson } from '../../engine/import/recorded.js';
 
 export interface ImportOutput {
   doc: RecordedHostDoc;
@@ -48,10 +49,12 @@ function fromRecorded(a: ReadArtifact): ImportResult {
   const doc = a.facts.hostJson as Record<string, unknown>;
   const observed = Array.isArray(doc.observed) ? (doc.observed as ObservedBoot[]) : [];
   const assumptions = Array.isArray(doc.assumptions) ? (doc.assumptions as string[]) : [];
+  const devicesListed = Array.isArray(doc.devices_listed) ? listedFromJson(doc.devices_listed) : [];
   if (!('memblock' in doc))
     return {
       observed,
       assumptions,
+      devicesListed,
       noHostReason:
         typeof doc.layout_missing === 'string' ? doc.layout_missing : 'the recorded host has no memory layout',
     };
@@ -61,6 +64,7 @@ function fromRecorded(a: ReadArtifact): ImportResult {
     host: parsed.value,
     observed,
     assumptions,
+    devicesListed,
   };
 }
 
@@ -114,10 +118,13 @@ export async function importFiles(files: readonly string[], opts: { name?: strin
   });
   const readiness = importedReadiness(logs, result.kernel);
   if (readiness) doc.readiness = readiness;
-  // Never write a host the rest of the lab would refuse.
+  // Never write a host the rest of the lab would refuse; the artifacts are what was wrong, so say so as bad input.
   if (result.host) {
     const check = parseHost(doc);
-    if (!check.ok) throw new Error(`import built an invalid host: ${problemsMessage('(import)', check.problems)}`);
+    if (!check.ok)
+      throw new InputError(
+        `${read.map((r) => r.source).join(', ')}: these artifacts give no host the lab can run: ${problemsMessage('the imported host', check.problems)}`,
+      );
   }
   return { doc, result, warnings, readiness };
 }

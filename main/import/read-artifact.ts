@@ -77,6 +77,9 @@ export async function readArtifact(file: string): Promise<ReadArtifact> {
       !facts.nodeRanges.length &&
       !facts.cxlRegions.length &&
       !facts.daxDevices.length &&
+      !facts.cxlMemdevs.length &&
+      !facts.otherListed &&
+      !facts.kinds.includes('cxl-list') &&
       !facts.hostJson &&
       !facts.nodeSizesMb.size
     ) {
