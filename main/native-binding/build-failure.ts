@@ -5,13 +5,13 @@
  */
 const CAUSES: [RegExp, string][] = [
   [
-    /network connectivity|ENOTFOUND|EAI_AGAIN|ECONNREFUSED|ECONNRESET|ETIMEDOUT|getaddrinfo|socket hang up|Could not resolve host|self[- ]signed certificate/i,
+    /network connectivity|fetch failed|ENOTFOUND|EAI_AGAIN|ECONNREFUSED|ECONNRESET|ETIMEDOUT|getaddrinfo|socket hang up|Could not resolve host|self[- ]signed certificate/i,
     "could not download Electron's headers or a prebuilt binary (no network access to electronjs.org and github.com?)",
   ],
   [/not found: make\b|make: (command )?not found/i, 'no `make`: install a C++ toolchain (Debian: build-essential)'],
   [/find Python|Could not find any Python/i, 'no Python 3 for node-gyp: install python3'],
   [
-    /\b(g\+\+|c\+\+|cc|clang\+\+)\b[^\n]*(command )?not found|not found: (g\+\+|c\+\+)|install the latest version of Visual Studio|xcrun: error/i,
+    /(^|[\s/])(g\+\+|c\+\+|cc|clang\+\+)(?=[:\s])[^\n]*not found|not found: (g\+\+|c\+\+)|install the latest version of Visual Studio|xcrun: error/im,
     'no C++ compiler: install a C++ toolchain (Debian: build-essential; macOS: Xcode command line tools; Windows: Visual Studio Build Tools)',
   ],
 ];
