@@ -5,7 +5,7 @@
  * with a StoreError that says so. An idle client does not keep the process
  * alive; one with calls in flight does.
  */
-import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
+import { MessageChannel, Worker, receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
 import { StoreError } from '../errors.js';
 import type { OpenOptions } from '../open.js';
 import {
@@ -70,10 +70,14 @@ export class StoreWorkerClient {
             `${path}: the store's worker thread failed to start (${e.message.split('\n')[0]})`,
           ),
         );
-      const onExit = (code: number) =>
+      const onExit = (code: number) => {
+        // The worker's exit can overtake its last message (another channel): read that first.
+        const last = receiveMessageOnPort(port1);
+        if (last) return onMessage(last.message as StoreResponse);
         fail(
           new StoreError('cannot-open', `${path}: the store's worker thread stopped while opening (exit code ${code})`),
         );
+      };
       const cleanup = () => {
         port1.off('message', onMessage);
         worker.off('error', onError);
@@ -146,6 +150,9 @@ export class StoreWorkerClient {
 
   private stop(why: string): void {
     if (this.stopped) return;
+    // Answers posted before the thread ended may still be queued behind its exit.
+    for (let m = receiveMessageOnPort(this.port); m; m = receiveMessageOnPort(this.port))
+      this.answer(m.message as StoreResponse);
     this.stopped = new StoreError(
       'io',
       this.closing
