@@ -69,3 +69,25 @@ test('a driver binary that will not load: the store says so in one line with wha
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('the same failure inside the store worker crosses as the same StoreError', async () => {
+  const { openStore } = await import('../../main/store/worker/open-store.js');
+  const dir = mkdtempSync(join(tmpdir(), 'tdx-lab-driver-'));
+  try {
+    const bogus = join(dir, 'better_sqlite3.node');
+    writeFileSync(bogus, 'not an ELF file at all');
+    const db = join(dir, 'lab.db');
+    await assert.rejects(
+      openStore(db, { mode: 'worker', nativeBinding: bogus }),
+      (e: unknown) =>
+        e instanceof StoreError &&
+        e.code === 'cannot-open' &&
+        /^.*lab\.db: cannot load the SQLite driver \(.*better_sqlite3\.node.*\); run `npm rebuild better-sqlite3`/.test(
+          e.message,
+        ),
+    );
+    assert.equal(existsSync(db), false);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
