@@ -211,3 +211,13 @@ export function electronBuildState(
   }
   return { state: 'present', dir, modules };
 }
+
+/**
+ * The NODE_MODULE_VERSIONs a binary registers itself for: a V8-API addon
+ * exports node_register_module_v<ABI> (Node's NODE_MODULE_INIT); a Node-API
+ * one (napi_register_module_v1) has none. Read from the bytes, without loading.
+ */
+export function declaredAbis(bytes: Uint8Array): string[] {
+  const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1');
+  return [...new Set([...text.matchAll(/node_register_module_v(\d+)/g)].map((m) => m[1]))];
+}

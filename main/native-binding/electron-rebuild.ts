@@ -35,6 +35,34 @@ export interface RebuildChildJob {
 
 export const DEFAULT_REBUILD_TIMEOUT_MS = 30 * 60 * 1000;
 
+/**
+ * npm settings node-gyp reads from the environment (npm_config_*) that would
+ * point the build at other headers or another runtime: under `npm run`, a
+ * `nodedir` in .npmrc makes node-gyp build against Node's headers, silently,
+ * whatever --target says.
+ */
+const NODE_GYP_SETTINGS = new Set([
+  'nodedir',
+  'target',
+  'target_arch',
+  'target_platform',
+  'arch',
+  'runtime',
+  'disturl',
+  'dist_url',
+  'build_from_source',
+]);
+
+export function cleanBuildEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const out: NodeJS.ProcessEnv = {};
+  for (const [k, v] of Object.entries(env)) {
+    const m = /^npm_config_(.+)$/i.exec(k);
+    if (m && NODE_GYP_SETTINGS.has(m[1].toLowerCase().replace(/-/g, '_'))) continue;
+    out[k] = v;
+  }
+  return out;
+}
+
 function logSize(file: string): number {
   try {
     return statSync(file).size;
@@ -64,7 +92,7 @@ export function electronRebuildBuilder(o: ElectronRebuildOptions): Builder {
       const child = spawn(process.execPath, [o.childScript, JSON.stringify(childJob)], {
         cwd: job.stageDir,
         stdio: ['ignore', fd, fd],
-        env: o.env ?? process.env,
+        env: cleanBuildEnv(o.env ?? process.env),
         // Its own process group, so a timeout also stops make and the compilers.
         detached: process.platform !== 'win32',
       });

@@ -26,6 +26,7 @@ import {
   symlinkSync,
   writeFileSync,
   copyFileSync,
+  readFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative, isAbsolute, sep } from 'node:path';
@@ -36,6 +37,7 @@ import {
   MANIFEST_VERSION,
   NATIVE_MODULES,
   NATIVE_MODULE_NAMES,
+  declaredAbis,
   describeTarget,
   electronBuildDir,
   electronBuildKey,
@@ -279,6 +281,12 @@ export async function ensureElectronBuild(o: EnsureOptions): Promise<EnsureResul
         await o.builder({ module, target, stageDir, moduleDir, output });
         const file = join(moduleDir, output);
         if (!existsSync(file)) throw new Error(`the build finished without ${output}`);
+        // A build against other headers (npm's `nodedir`, say) would look fine until the app loads it.
+        const wrong = declaredAbis(readFileSync(file)).filter((abi) => abi !== target.abi);
+        if (wrong.length > 0)
+          throw new Error(
+            `the build made a binary for NODE_MODULE_VERSION ${wrong[0]}, not ${target.abi} (node-gyp used other headers than Electron's: is npm's \`nodedir\` set?)`,
+          );
         built.set(module, file);
         modules[module] = { source, file: info.file };
       } catch (e) {

@@ -8,7 +8,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -99,9 +99,12 @@ test("a rebuild where Electron's headers cannot be downloaded: one line, exit 1,
     });
     assert.equal(r.code, 1, r.stderr);
     const line = oneLine(r.stderr);
+    const logFile = join(tmp, 'stages', 'tdx-lab-electron-rebuild.log');
+    const log = existsSync(logFile) ? readFileSync(logFile, 'utf8') : '(no log)';
     assert.match(
       line,
       /^tdx-lab: cannot build better-sqlite3 for Electron 38\.8\.6 \(NODE_MODULE_VERSION 139, .*\): could not download Electron's headers or a prebuilt binary .*; log: .*tdx-lab-electron-rebuild\.log; nothing was installed$/,
+      `the build's log:\n${log.slice(-3000)}`,
     );
     assert.match(r.stdout, /building better-sqlite3 for Electron 38\.8\.6/);
     assert.equal(existsSync(join(t.root, 'native-electron', '38.8.6-139-linux-x64')), false);

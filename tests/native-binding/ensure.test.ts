@@ -16,7 +16,14 @@ import {
   type BuildJob,
   type ElectronInstall,
 } from '../../main/native-binding/ensure.js';
-import { electronBuildDir, electronBuildState, type BuildState } from '../../main/native-binding/electron-build.js';
+import {
+  declaredAbis,
+  electronBuildDir,
+  electronBuildState,
+  type BuildState,
+} from '../../main/native-binding/electron-build.js';
+import { cleanBuildEnv } from '../../main/native-binding/electron-rebuild.js';
+import { PROJECT_ROOT } from '../helpers/golden.js';
 import { selectNativeBindings } from '../../main/native-binding/select.js';
 import { expectedSources, readFolder, readTreeFacts } from '../../main/native-binding/tree-facts.js';
 import { TARGET, fakeTree, treeDigest, writeElectronBuild } from './fake-tree.js';
@@ -31,7 +38,7 @@ const MISSING: BuildState = {
 const STALE: BuildState = { state: 'stale', dir: '/w/native-electron/k', reason: 'better-sqlite3 was built from x' };
 
 /** A builder that writes a recognisable file where node-gyp would, and records its jobs. */
-function fakeBuilder(opts: { fail?: Partial<Record<string, string>>; alsoWrite?: string } = {}) {
+function fakeBuilder(opts: { fail?: Partial<Record<string, string>>; alsoWrite?: string; abi?: string } = {}) {
   const jobs: (BuildJob & { stageDeps: Record<string, string> })[] = [];
   const builder: Builder = async (job) => {
     jobs.push({ ...job, stageDeps: JSON.parse(readFileSync(join(job.stageDir, 'package.json'), 'utf8')).dependencies });
@@ -40,7 +47,12 @@ function fakeBuilder(opts: { fail?: Partial<Record<string, string>>; alsoWrite?:
     if (why) throw new Error(why);
     const out = join(job.moduleDir, job.output);
     mkdirSync(join(out, '..'), { recursive: true });
-    writeFileSync(out, `ELECTRON ${job.target.electron} ${job.module}`);
+    // What a real binary carries: better-sqlite3 registers for one ABI, the Node-API addon for none.
+    const tag =
+      job.module === 'better-sqlite3'
+        ? `node_register_module_v${opts.abi ?? job.target.abi}`
+        : 'napi_register_module_v1';
+    writeFileSync(out, `ELECTRON ${job.target.electron} ${job.module} ${tag}`);
   };
   return { builder, jobs };
 }
@@ -130,7 +142,10 @@ test('missing -> built into native-electron/<key> from a stage outside the tree;
     assert.equal(treeDigest(join(t.root, 'native', 'build')), nativeBuild);
     const dir = electronBuildDir(t.root, TARGET);
     assert.deepEqual(readdirSync(dir).sort(), ['better_sqlite3.node', 'build.json', 'tdx_probe.node']);
-    assert.equal(readFileSync(join(dir, 'better_sqlite3.node'), 'utf8'), 'ELECTRON 38.8.6 better-sqlite3');
+    assert.equal(
+      readFileSync(join(dir, 'better_sqlite3.node'), 'utf8'),
+      'ELECTRON 38.8.6 better-sqlite3 node_register_module_v139',
+    );
     assert.deepEqual(readdirSync(join(t.root, 'native-electron')), ['38.8.6-139-linux-x64'], 'no leftovers');
     assert.deepEqual(readdirSync(s.dir), [], 'the stage was removed');
     assert.match(
@@ -380,4 +395,60 @@ test('"npm run dist" on a fake checkout: the Electron build is made and packaged
     t.cleanup();
     s.cleanup();
   }
+});
+
+test("a build against Node's headers (npm's nodedir) is caught by the ABI the binary registers for", async () => {
+  const t = fakeTree();
+  const s = stageRoot();
+  try {
+    const { builder } = fakeBuilder({ abi: '115' });
+    const r = await ensureElectronBuild({
+      root: t.root,
+      command: 'ensure',
+      electron: INSTALLED,
+      platform: 'linux',
+      arch: 'x64',
+      builder,
+      tmpRoot: s.dir,
+    });
+    assert.equal(r.ok, false);
+    if (!r.ok)
+      assert.match(
+        r.line,
+        /cannot build better-sqlite3 .*: the build made a binary for NODE_MODULE_VERSION 115, not 139 \(node-gyp used other headers than Electron's: is npm's `nodedir` set\?\); nothing was installed/,
+      );
+    assert.equal(existsSync(join(t.root, 'native-electron', '38.8.6-139-linux-x64')), false);
+  } finally {
+    t.cleanup();
+    s.cleanup();
+  }
+});
+
+test("the real binaries here declare their ABI: node_modules' better-sqlite3 is Node's, the CPUID addon is Node-API", () => {
+  const nodeBuild = readFileSync(
+    join(PROJECT_ROOT, 'node_modules', 'better-sqlite3', 'build', 'Release', 'better_sqlite3.node'),
+  );
+  assert.deepEqual(declaredAbis(nodeBuild), [process.versions.modules]);
+  const addon = join(PROJECT_ROOT, 'native', 'build', 'Release', 'tdx_probe.node');
+  if (existsSync(addon)) assert.deepEqual(declaredAbis(readFileSync(addon)), []);
+});
+
+test("the build's environment drops npm settings that would point node-gyp at other headers", () => {
+  const env = cleanBuildEnv({
+    PATH: '/usr/bin',
+    HOME: '/home/me',
+    npm_config_nodedir: '/usr',
+    NPM_CONFIG_TARGET: '20.0.0',
+    npm_config_runtime: 'node',
+    npm_config_disturl: 'https://nodejs.org/dist',
+    'npm_config_dist-url': 'x',
+    npm_config_cache: '/home/me/.npm',
+    npm_config_user_agent: 'npm/11',
+  });
+  assert.deepEqual(env, {
+    PATH: '/usr/bin',
+    HOME: '/home/me',
+    npm_config_cache: '/home/me/.npm',
+    npm_config_user_agent: 'npm/11',
+  });
 });
