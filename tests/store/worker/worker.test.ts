@@ -113,7 +113,7 @@ async function turnsDuring(work: () => Promise<unknown>): Promise<number> {
   return turns;
 }
 
-test('reads and writes never block the main thread in worker mode (they do in direct mode)', async () => {
+test('in worker mode the main thread keeps running while SQLite writes, reads and exports (direct mode holds it for the whole call)', async () => {
   const { dir, cleanup } = tempDir();
   try {
     const events = bigRun(150_000);
