@@ -1,14 +1,17 @@
 /**
- * Loads the optional native addon (native/build/Release/tdx_probe.node, a
- * Node-API module, so one binary serves Node and Electron). It only executes
- * CPUID. Loading never throws: when the addon is not built, cannot load, or
- * is hidden (TDX_LAB_NO_NATIVE=1), the result says why and the probe goes on
- * without CPUID facts. TDX_LAB_NATIVE=/path/to/tdx_probe.node picks a file.
+ * Loads the optional native addon (a Node-API module that only executes
+ * CPUID): on Node, native/build/Release/tdx_probe.node; inside Electron, the
+ * Electron build folder main/native-binding picks (native-electron/…), like
+ * the SQLite driver. Loading never throws: when the addon is not built, cannot
+ * load, or is hidden (TDX_LAB_NO_NATIVE=1), the result says why and the probe
+ * goes on without CPUID facts. TDX_LAB_NATIVE=/path/to/tdx_probe.node picks a file.
  */
 import { createRequire } from 'node:module';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { choiceProblem } from '../main/native-binding/select.js';
+import { nativeBindingsForThisProcess } from '../main/native-binding/this-process.js';
 
 export interface CpuidRegs {
   eax: number;
@@ -23,7 +26,7 @@ export type NativeLoad = { ok: true; path: string; cpuid: CpuidFn } | { ok: fals
 
 export const ADDON_FILE = 'tdx_probe.node';
 
-/** Where the addon may be: above this file (dist/native or native/), the cwd, Electron's resources. */
+/** Where Node's build may be: above this file (dist/native or native/), or under the cwd. */
 export function addonCandidates(): string[] {
   const out: string[] = [];
   let dir = dirname(fileURLToPath(import.meta.url));
@@ -34,13 +37,17 @@ export function addonCandidates(): string[] {
     dir = up;
   }
   out.push(join(process.cwd(), 'native', 'build', 'Release', ADDON_FILE));
-  const resources = (process as { resourcesPath?: string }).resourcesPath;
-  if (resources) out.push(join(resources, 'native', ADDON_FILE));
   return [...new Set(out)];
 }
 
 export function loadNative(env: NodeJS.ProcessEnv = process.env): NativeLoad {
   if (env.TDX_LAB_NO_NATIVE === '1') return { ok: false, reason: 'native addon disabled (TDX_LAB_NO_NATIVE=1)' };
+  if (!env.TDX_LAB_NATIVE && process.versions.electron) {
+    // Electron's build only: Node's, though Node-API, is not what the app ships.
+    const choice = nativeBindingsForThisProcess().cpuid;
+    if (!choice.ok) return { ok: false, reason: choiceProblem(choice)! };
+    return loadAddon(choice.file);
+  }
   const candidates = env.TDX_LAB_NATIVE ? [env.TDX_LAB_NATIVE] : addonCandidates();
   const path = candidates.find((p) => existsSync(p));
   if (!path) {
@@ -51,6 +58,10 @@ export function loadNative(env: NodeJS.ProcessEnv = process.env): NativeLoad {
         : 'native addon not built (run `npx node-gyp rebuild --directory native`)',
     };
   }
+  return loadAddon(path);
+}
+
+function loadAddon(path: string): NativeLoad {
   try {
     const mod = createRequire(import.meta.url)(path) as { supported?: boolean; cpuid?: unknown };
     if (typeof mod.cpuid !== 'function')

@@ -78,18 +78,18 @@ export function createLabApi(options: LabApiOptions = {}): LabApi {
       }) as Promise<ImportedHost>,
     listSamples: () => services.samples.list(),
     loadSample: (a) => services.samples.load(a.name),
-    getInfo: () => ({
+    getInfo: async () => ({
       engineVersion: ENGINE_VERSION,
       contractVersion: CONTRACT_VERSION,
       workerPool: services.engine.usesPool,
-      store: services.storeAvailable(),
+      store: await services.storeAvailable(),
       variants: [...KERNEL_VARIANTS],
     }),
-    listSessions: () => listSessions(services.store()),
-    getSession: (a) => getSession(services.store(), a.id),
-    listRuns: (a) => listRuns(services.store(), a.sessionId),
+    listSessions: async () => listSessions(await services.store()),
+    getSession: async (a) => getSession(await services.store(), a.id),
+    listRuns: async (a) => listRuns(await services.store(), a.sessionId),
     getRun: async (a) => {
-      const { run, hostJson } = loadRun(services.store(), a.id);
+      const { run, hostJson } = await loadRun(await services.store(), a.id);
       const detail = runDetail(run, hostJson);
       if (detail.outcome || run.kind !== 'plan' || !hostJson) return detail;
       // A plan run from before runs kept their Outcome: its stored host, analysed again (and said so).

@@ -13,7 +13,6 @@ import type { Outcome } from '../../engine/outcome/types.js';
 import { ApiError, type ProgressEvent } from '../common/api-contract.js';
 import type { PLANNING_ARGS, PlanningResults, ScenarioInfo } from '../common/planning-contract.js';
 import { SweepAbortedError } from '../workers/pool.js';
-import { recordRun } from '../store/record-run.js';
 import { engineTask } from './lab-api.js';
 import type { Services } from './services.js';
 import { guard } from './session-store.js';
@@ -139,9 +138,9 @@ export function createPlanningApi(services: Services): {
       source: 'host',
       kernel: a.kernel,
     });
-    const store = services.store();
-    const rec = guard(() =>
-      recordRun(store, a.session, {
+    const store = await services.store();
+    const rec = await guard(() =>
+      store.recordRun(a.session, {
         kind: 'plan',
         host: outcome.host,
         variant: a.kernel,

@@ -36,20 +36,18 @@ function stem(source: string): string {
   return s || 'host';
 }
 
-function sourceOf(services: Services, a: RenderReportArgs): ReportSource {
+async function sourceOf(services: Services, a: RenderReportArgs): Promise<ReportSource> {
   if (a.runId !== undefined) {
     if (a.text !== undefined)
       throw new ApiError('bad-arguments', 'renderReport: give either $.text or $.runId, not both');
-    const store = services.store();
     const id = runNumber(a.runId, 'renderReport');
-    return guard(() => {
-      const run = store.getRun(id);
+    const store = await services.store();
+    return guard(async () => {
+      const run = await store.getRun(id);
       if (!run) throw new ApiError('not-found', `no run ${a.runId} in ${store.path}`);
-      const session = store.listSessions().find((s) => s.id === run.sessionId)?.name ?? String(run.sessionId);
-      const { outcome, reanalyzed }: { outcome: Outcome; reanalyzed: boolean } = outcomeOfRun(
-        run,
-        run.hostId === null ? null : store.getHost(run.hostId),
-      );
+      const session = (await store.getSession(run.sessionId))?.name ?? String(run.sessionId);
+      const host = run.hostId === null ? null : await store.getHost(run.hostId);
+      const { outcome, reanalyzed }: { outcome: Outcome; reanalyzed: boolean } = outcomeOfRun(run, host);
       return {
         kind: 'outcome',
         outcome,
@@ -73,7 +71,7 @@ function sourceOf(services: Services, a: RenderReportArgs): ReportSource {
 }
 
 export async function renderReportFile(services: Services, a: RenderReportArgs): Promise<ReportFile> {
-  const source = sourceOf(services, a);
+  const source = await sourceOf(services, a);
   const layout = a.format === 'png' || a.format === 'pdf' ? 'html' : a.format;
   // Find Chromium before the (possibly long) layout work, so a missing browser fails fast.
   let chromium: string | undefined;

@@ -11,7 +11,7 @@ import type { ScenarioResult } from '../../engine/scenario/run.js';
 import type { Sweep } from '../../engine/sweep/expand.js';
 import type { SweepRow } from '../../engine/sweep/row.js';
 import { ApiError } from '../common/api-contract.js';
-import { openLabStore, type LabStore } from '../store/lab-store.js';
+import { openStore, type AsyncLabStore, type OpenStoreOptions } from '../store/worker/open-store.js';
 import { createEnginePool, type EnginePool, type RunSweepOptions } from '../workers/pool.js';
 import { outcomeTask, type OutcomeTask, type OutcomeTaskReply } from '../workers/outcome-tasks.js';
 import { defaultSamplesDir, SampleLibrary } from './samples.js';
@@ -27,6 +27,12 @@ export interface ServicesOptions {
   storePath?: string;
   /** Create the store's folder if missing (the per-user default location only). */
   storeCreateDir?: boolean;
+  /**
+   * How the store opens: 'direct' in this thread (the default, as the CLI does)
+   * or 'worker', a store thread, so a large export or diff never blocks the
+   * desktop app's main process (main/electron-main/store-options.ts).
+   */
+  store?: OpenStoreOptions;
   /** Headless Chromium for PNG/PDF reports (default: /usr/bin/chromium, else on PATH). */
   chromium?: string;
 }
@@ -45,10 +51,10 @@ export interface Services {
   readonly scenariosDir: string;
   readonly chromium?: string;
   readonly storePath?: string;
-  /** The one lab store, opened on first use; ApiError 'unavailable' (saying why) when it cannot be. */
-  store(): LabStore;
-  /** Whether the store opens (for getInfo), without throwing. */
-  storeAvailable(): boolean;
+  /** The one lab store, opened on first use; rejects with ApiError 'unavailable' (saying why) when it cannot be. */
+  store(): Promise<AsyncLabStore>;
+  /** Whether the store opens (for getInfo), without rejecting. */
+  storeAvailable(): Promise<boolean>;
   close(): Promise<void>;
 }
 
@@ -56,7 +62,7 @@ export function createServices(options: ServicesOptions = {}): Services {
   let pool: EnginePool | null = null;
   // Started lazily: a window that never analyses never pays for threads.
   const getPool = () => (pool ??= createEnginePool({ workers: options.workers ?? 2 }));
-  let store: LabStore | null = null;
+  let store: Promise<AsyncLabStore> | null = null;
   let storeProblem: string | null = options.storePath ? null : 'no lab store is configured';
 
   const engine: EngineService = {
@@ -66,16 +72,21 @@ export function createServices(options: ServicesOptions = {}): Services {
     runSweep: (sweep, o) => getPool().runSweep(sweep, o),
   };
 
-  function openStore(): LabStore {
-    if (store) return store;
-    if (storeProblem) throw new ApiError('unavailable', `sessions are not available: ${storeProblem}`);
-    try {
-      store = openLabStore(options.storePath!, { createDir: options.storeCreateDir });
-      return store;
-    } catch (e) {
+  const unavailable = (why: string) => new ApiError('unavailable', `sessions are not available: ${why}`);
+
+  function theStore(): Promise<AsyncLabStore> {
+    if (storeProblem) return Promise.reject(unavailable(storeProblem));
+    // One open, shared by every caller that asks while it is under way.
+    store ??= openStore(options.storePath!, {
+      mode: 'direct',
+      ...(options.storeCreateDir !== undefined && { createDir: options.storeCreateDir }),
+      ...options.store,
+    }).catch((e: unknown) => {
       storeProblem = e instanceof Error ? e.message : String(e);
-      throw new ApiError('unavailable', `sessions are not available: ${storeProblem}`);
-    }
+      store = null;
+      throw unavailable(storeProblem);
+    });
+    return store;
   }
 
   return {
@@ -84,18 +95,19 @@ export function createServices(options: ServicesOptions = {}): Services {
     scenariosDir: options.scenariosDir ?? defaultScenariosDir(),
     chromium: options.chromium,
     storePath: options.storePath,
-    store: openStore,
-    storeAvailable() {
+    store: theStore,
+    async storeAvailable() {
       try {
-        openStore();
+        await theStore();
         return true;
       } catch {
         return false;
       }
     },
     async close() {
-      store?.close();
+      const open = store;
       store = null;
+      if (open) await open.then((s) => s.close()).catch(() => {});
       await pool?.destroy();
       pool = null;
     },

@@ -7,7 +7,7 @@
 import type { KernelVariant } from '../../engine/host/types.js';
 import { KERNEL_VARIANTS } from '../../engine/host/types.js';
 import { ApiError, type RunDetail, type RunInfo, type SessionInfo } from '../common/api-contract.js';
-import type { LabStore } from '../store/lab-store.js';
+import type { AsyncLabStore } from '../store/worker/open-store.js';
 import type { RunRecord, RunWithPayload } from '../store/types.js';
 import { InputError } from '../node/input-file.js';
 import { StoreError } from '../store/errors.js';
@@ -38,9 +38,9 @@ function runInfo(r: RunRecord): RunInfo {
 }
 
 /** Store errors already read well; the store's own code says whether something was missing. */
-export function guard<T>(fn: () => T): T {
+export async function guard<T>(fn: () => T | Promise<T>): Promise<T> {
   try {
-    return fn();
+    return await fn();
   } catch (e) {
     if (e instanceof StoreError) throw new ApiError(e.code === 'not-found' ? 'not-found' : 'bad-input', e.message);
     if (e instanceof InputError) throw new ApiError('bad-input', e.message);
@@ -55,28 +55,28 @@ const session = (s: { id: number; name: string; createdAt: string; runCount: num
   runCount: s.runCount,
 });
 
-export function listSessions(store: LabStore): SessionInfo[] {
-  return guard(() => store.listSessions().map(session));
+export function listSessions(store: AsyncLabStore): Promise<SessionInfo[]> {
+  return guard(async () => (await store.listSessions()).map(session));
 }
 
-export function getSession(store: LabStore, id: string): SessionInfo {
-  return guard(() => {
-    const s = store.getSession(sessionRef(id));
+export function getSession(store: AsyncLabStore, id: string): Promise<SessionInfo> {
+  return guard(async () => {
+    const s = await store.getSession(sessionRef(id));
     if (!s) throw new ApiError('not-found', `no session ${JSON.stringify(id)} in ${store.path}`);
     return session(s);
   });
 }
 
-export function listRuns(store: LabStore, sessionId: string): RunInfo[] {
-  return guard(() => store.listRuns(sessionRef(sessionId)).map(runInfo));
+export function listRuns(store: AsyncLabStore, sessionId: string): Promise<RunInfo[]> {
+  return guard(async () => (await store.listRuns(sessionRef(sessionId))).map(runInfo));
 }
 
 /** The stored run and its host, as the report and the app both need them. */
-export function loadRun(store: LabStore, id: string): { run: RunWithPayload; hostJson: string | null } {
-  return guard(() => {
-    const r = store.getRun(runNumber(id));
+export function loadRun(store: AsyncLabStore, id: string): Promise<{ run: RunWithPayload; hostJson: string | null }> {
+  return guard(async () => {
+    const r = await store.getRun(runNumber(id));
     if (!r) throw new ApiError('not-found', `no run ${id} in ${store.path}`);
-    const host = r.hostId !== null ? store.getHost(r.hostId) : null;
+    const host = r.hostId !== null ? await store.getHost(r.hostId) : null;
     return { run: r, hostJson: host ? JSON.stringify(host.host) : null };
   });
 }

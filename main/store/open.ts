@@ -9,6 +9,8 @@ import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { StoreError, storeErrorFrom } from './errors.js';
 import { APPLICATION_ID, SCHEMA_VERSION, migrateTo, userVersion } from './migrations.js';
+import { addonLoadProblem, driverFix } from '../native-binding/load-error.js';
+import { sqliteBindingForThisProcess } from '../native-binding/this-process.js';
 
 export interface OpenOptions {
   /** Open without writing: no migrations, no WAL switch; fails if the file is missing. */
@@ -17,6 +19,12 @@ export interface OpenOptions {
   busyTimeoutMs?: number;
   /** Create the file's folder if missing (only for the per-user default location). */
   createDir?: boolean;
+  /**
+   * better-sqlite3's binary (its `nativeBinding` option). Default: this
+   * process's choice (main/native-binding): Node's build on Node, the Electron
+   * build folder inside Electron.
+   */
+  nativeBinding?: string;
 }
 
 export const DEFAULT_BUSY_TIMEOUT_MS = 5000;
@@ -86,6 +94,12 @@ export function inspectDbFile(file: string): 'missing' | 'empty' | 'sqlite' {
 /** Opens (creating if needed) and migrates the notebook; throws StoreError with a one-line reason. */
 export function openDatabase(file: string, options: OpenOptions = {}): Database.Database {
   const busy = options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS;
+  let nativeBinding = options.nativeBinding;
+  if (nativeBinding === undefined) {
+    const use = sqliteBindingForThisProcess();
+    if (!use.ok) throw new StoreError('cannot-open', `${file}: ${use.problem}`);
+    nativeBinding = use.nativeBinding;
+  }
   const state = inspectDbFile(file);
   if (state === 'missing') {
     if (options.readonly) throw new StoreError('missing', `${file}: no such database`);
@@ -109,8 +123,15 @@ export function openDatabase(file: string, options: OpenOptions = {}): Database.
       readonly: options.readonly ?? false,
       fileMustExist: options.readonly ?? false,
       timeout: busy,
+      ...(nativeBinding !== undefined && { nativeBinding }),
     });
   } catch (e) {
+    const problem = addonLoadProblem(e);
+    if (problem !== null)
+      throw new StoreError(
+        'cannot-open',
+        `${file}: cannot load the SQLite driver (${problem}); ${driverFix(process.versions.electron ? 'electron' : 'node')}`,
+      );
     storeErrorFrom(file, e, busy);
   }
   try {

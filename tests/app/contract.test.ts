@@ -296,71 +296,77 @@ test('importArtifacts builds a host from recorded artifacts that analyze then ac
   }
 });
 
-test('session methods read the lab store: sessions, their runs, and a run that reopens as recorded', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'tdx-lab-app-'));
-  const dbPath = join(dir, 'lab.db');
-  const { host } = loadHostText(join(APP_FIXTURES, 'cxl-after-init.json'));
-  const store = openLabStore(dbPath);
-  const outcome = analyzeHost(host, 'cmr-holes');
-  const rec = recordRun(store, 'bring-up', { kind: 'plan', host, variant: 'cmr-holes', outcome, label: 'first try' });
-  // A run recorded the old way (no Outcome kept): it is analysed again from its stored host, and says so.
-  const old = recordRun(store, 'bring-up', {
-    kind: 'plan',
-    host,
-    variant: 'upstream',
-    plan: planTdmrs(host),
-    label: 'old',
+for (const mode of ['direct', 'worker'] as const)
+  test(`session methods read the lab store (${mode}): sessions, their runs, and a run that reopens as recorded`, async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tdx-lab-app-'));
+    const dbPath = join(dir, 'lab.db');
+    const { host } = loadHostText(join(APP_FIXTURES, 'cxl-after-init.json'));
+    const store = openLabStore(dbPath);
+    const outcome = analyzeHost(host, 'cmr-holes');
+    const rec = recordRun(store, 'bring-up', { kind: 'plan', host, variant: 'cmr-holes', outcome, label: 'first try' });
+    // A run recorded the old way (no Outcome kept): it is analysed again from its stored host, and says so.
+    const old = recordRun(store, 'bring-up', {
+      kind: 'plan',
+      host,
+      variant: 'upstream',
+      plan: planTdmrs(host),
+      label: 'old',
+    });
+    store.close();
+    const api = createLabApi({ samplesDir: SAMPLES_DIR, inProcess: true, storePath: dbPath, store: { mode } });
+    try {
+      const sessions = (await api.call('listSessions', {})) as ApiEnvelope<SessionInfo[]>;
+      assert.ok(sessions.ok, !sessions.ok ? sessions.error.message : '');
+      assert.deepEqual(
+        sessions.value.map((s) => [s.name, s.runCount]),
+        [['bring-up', 2]],
+      );
+      const sid = sessions.value[0].id;
+      assert.equal(sid, String(rec.sessionId));
+      const one = (await api.call('getSession', { id: 'bring-up' })) as ApiEnvelope<SessionInfo>;
+      assert.ok(one.ok);
+      assert.equal(one.value.id, sid);
+      const runs = (await api.call('listRuns', { sessionId: sid })) as ApiEnvelope<RunInfo[]>;
+      assert.ok(runs.ok);
+      assert.deepEqual(
+        runs.value.map((r) => [r.id, r.name, r.kind, r.hostName]),
+        [
+          [String(rec.run.id), 'first try', 'plan', host.name],
+          [String(old.run.id), 'old', 'plan', host.name],
+        ],
+      );
+      const run = (await api.call('getRun', { id: runs.value[0].id })) as ApiEnvelope<RunDetail>;
+      assert.ok(run.ok);
+      assert.equal(run.value.variant, 'cmr-holes');
+      assert.deepEqual(
+        run.value.outcome,
+        JSON.parse(JSON.stringify(outcome)),
+        'the run opens with the Outcome it was recorded with',
+      );
+      assert.equal(run.value.outcomeNote, null);
+      const oldRun = (await api.call('getRun', { id: String(old.run.id) })) as ApiEnvelope<RunDetail>;
+      assert.ok(oldRun.ok);
+      assert.equal(oldRun.value.outcome?.subject.kernel, 'upstream');
+      assert.match(
+        oldRun.value.outcomeNote ?? '',
+        /before runs kept their outcome: analysed again now from its stored host/,
+      );
+      const md = (await api.call('renderReport', { runId: String(rec.run.id), format: 'md' })) as ApiEnvelope<{
+        text?: string;
+      }>;
+      assert.ok(md.ok, !md.ok ? md.error.message : '');
+      assert.match(md.value.text ?? '', /bring-up/, 'the report of a stored run names its session');
+      const missing = await api.call('getRun', { id: '999' });
+      assert.ok(!missing.ok && missing.error.code === 'not-found' && /no run 999/.test(missing.error.message));
+      const badId = await api.call('getRun', { id: 'x' });
+      assert.ok(!badId.ok && /getRun: argument \$\.id: "x" is not a run number/.test(badId.error.message));
+      const noSession = await api.call('listRuns', { sessionId: 'nope' });
+      assert.ok(!noSession.ok && /nope/.test(noSession.error.message));
+    } finally {
+      await api.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
-  store.close();
-  const api = createLabApi({ samplesDir: SAMPLES_DIR, inProcess: true, storePath: dbPath });
-  try {
-    const sessions = (await api.call('listSessions', {})) as ApiEnvelope<SessionInfo[]>;
-    assert.ok(sessions.ok, !sessions.ok ? sessions.error.message : '');
-    assert.deepEqual(
-      sessions.value.map((s) => [s.name, s.runCount]),
-      [['bring-up', 2]],
-    );
-    const sid = sessions.value[0].id;
-    assert.equal(sid, String(rec.sessionId));
-    const one = (await api.call('getSession', { id: 'bring-up' })) as ApiEnvelope<SessionInfo>;
-    assert.ok(one.ok);
-    assert.equal(one.value.id, sid);
-    const runs = (await api.call('listRuns', { sessionId: sid })) as ApiEnvelope<RunInfo[]>;
-    assert.ok(runs.ok);
-    assert.deepEqual(
-      runs.value.map((r) => [r.id, r.name, r.kind, r.hostName]),
-      [
-        [String(rec.run.id), 'first try', 'plan', host.name],
-        [String(old.run.id), 'old', 'plan', host.name],
-      ],
-    );
-    const run = (await api.call('getRun', { id: runs.value[0].id })) as ApiEnvelope<RunDetail>;
-    assert.ok(run.ok);
-    assert.equal(run.value.variant, 'cmr-holes');
-    assert.deepEqual(
-      run.value.outcome,
-      JSON.parse(JSON.stringify(outcome)),
-      'the run opens with the Outcome it was recorded with',
-    );
-    assert.equal(run.value.outcomeNote, null);
-    const oldRun = (await api.call('getRun', { id: String(old.run.id) })) as ApiEnvelope<RunDetail>;
-    assert.ok(oldRun.ok);
-    assert.equal(oldRun.value.outcome?.subject.kernel, 'upstream');
-    assert.match(
-      oldRun.value.outcomeNote ?? '',
-      /before runs kept their outcome: analysed again now from its stored host/,
-    );
-    const missing = await api.call('getRun', { id: '999' });
-    assert.ok(!missing.ok && missing.error.code === 'not-found' && /no run 999/.test(missing.error.message));
-    const badId = await api.call('getRun', { id: 'x' });
-    assert.ok(!badId.ok && /getRun: argument \$\.id: "x" is not a run number/.test(badId.error.message));
-    const noSession = await api.call('listRuns', { sessionId: 'nope' });
-    assert.ok(!noSession.ok && /nope/.test(noSession.error.message));
-  } finally {
-    await api.close();
-    rmSync(dir, { recursive: true, force: true });
-  }
-});
 
 test('analyze plays a scenario in the worker pool; a bad one names its JSON path', async () => {
   const api = createLabApi({ samplesDir: SAMPLES_DIR, workers: 1 });
