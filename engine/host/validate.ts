@@ -195,7 +195,8 @@ function checkRanges(
  * Unknown fields are kept out of the Host but tolerated (extend, never break).
  */
 export function parseHost(json: unknown): ParseResult<Host> {
-  const shape = hostSchema.safeParse(json);
+  // reportInput: a wrong type is told apart from a missing field (zod 4 leaves issue.input out by default).
+  const shape = hostSchema.safeParse(json, { reportInput: true });
   if (!shape.success) return { ok: false, problems: zodProblems(shape.error) };
   const raw = shape.data;
   const p = new Problems();

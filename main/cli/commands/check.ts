@@ -12,6 +12,8 @@ import { importFiles } from '../../import/import-files.js';
 import { hostFromJson } from '../../node/host-file.js';
 import { InputError } from '../../node/input-file.js';
 import { EXIT_BAD_INPUT, EXIT_OK, EXIT_TDX_FAILED } from '../errors.js';
+import { maxInputSizeOption } from '../options.js';
+import { writeJson, writeMessage, writeText } from '../output.js';
 
 export interface CheckOptions {
   kernel?: KernelVariant;
@@ -89,18 +91,19 @@ export function register(program: Command): void {
       ).choices(KERNEL_VARIANTS as string[]),
     )
     .option('--json', 'print the per-boot results as JSON')
+    .addOption(maxInputSizeOption())
     .addHelpText(
       'after',
       '\nExit status: 0 the emulator agrees, 1 it disagrees somewhere, 2 bad input or nothing checkable.',
     )
     .action(async (files: string[], opts: CheckOptions) => {
       const run = await runCheck(files, opts);
-      if (opts.json) process.stdout.write(JSON.stringify({ exit: run.exitCode, checks: run.checks }, null, 2) + '\n');
+      if (opts.json) writeJson(JSON.stringify({ exit: run.exitCode, checks: run.checks }, null, 2) + '\n');
       else {
-        if (run.host) process.stdout.write(`${files.join(' + ')}: ${describeLayout(run.host)}\n`);
-        for (const c of run.checks) process.stdout.write(renderBootCheck(c) + '\n');
+        if (run.host) writeText(`${files.join(' + ')}: ${describeLayout(run.host)}`);
+        for (const c of run.checks) writeText(renderBootCheck(c));
       }
-      if (run.message) process.stderr.write(`tdx-lab: ${run.message}\n`);
+      if (run.message) writeMessage(run.message);
       process.exitCode = run.exitCode;
     });
 }

@@ -12,6 +12,8 @@ import { initTdx } from '../../../engine/flow/init.js';
 import { DB_OPTION_HELP, openStoreForCli } from './session.js';
 import { recordRun } from '../../store/record-run.js';
 import { checkSessionName } from '../../store/sessions.js';
+import { maxInputSizeOption } from '../options.js';
+import { writeJson, writeMessage, writeText } from '../output.js';
 
 export interface PlanOptions {
   kernel: KernelVariant;
@@ -35,6 +37,7 @@ export function register(program: Command): void {
     .option('--json', 'print the golden RESULT document, one per line, in order')
     .option('--session <name>', 'record each run in this lab notebook session (created if missing)')
     .option('--db <path>', DB_OPTION_HELP)
+    .addOption(maxInputSizeOption())
     .addHelpText(
       'after',
       '\nExit status: 0 when every host succeeds, 1 when the kernel side fails for any, 2 for bad input.',
@@ -57,12 +60,12 @@ export function register(program: Command): void {
               plan,
               provenance: { file, command: 'plan' },
             });
-            process.stderr.write(`tdx-lab: recorded run #${run.id} in session '${opts.session}' (${store.path})\n`);
+            writeMessage(`recorded run #${run.id} in session '${opts.session}' (${store.path})`);
           }
-          if (opts.json) process.stdout.write(JSON.stringify(planToResultJson(plan)) + '\n');
+          if (opts.json) writeJson(JSON.stringify(planToResultJson(plan)) + '\n');
           else {
             const init = plan.ok ? initTdx(host, opts.kernel, { includePlan: false }) : undefined;
-            process.stdout.write(renderPlanText(file, host, plan, summarizePlan(host, plan), init) + '\n');
+            writeText(renderPlanText(file, host, plan, summarizePlan(host, plan), init));
           }
         }
       } finally {

@@ -12,13 +12,15 @@ import { DB_OPTION_HELP, openStoreForCli } from './session.js';
 import { recordRun } from '../../store/record-run.js';
 import { checkSessionName } from '../../store/sessions.js';
 import { eventsFromTimeline } from '../../store/timeline-events.js';
+import { maxInputSizeOption } from '../options.js';
+import { writeJson, writeMessage, writeText } from '../output.js';
 
 /**
  * Reads and validates a scenario file. `hostFile` (relative to the scenario
  * file; a bare host or a golden case file) may stand in for an inline `host`.
  */
 export function loadScenarioFile(file: string): Scenario {
-  const json = readJsonFile(file);
+  const json = readJsonFile(file, 'scenario');
   let doc = json;
   let hostFile: string | undefined;
   if (typeof json === 'object' && json !== null && !Array.isArray(json) && 'hostFile' in json && !('host' in json)) {
@@ -26,7 +28,7 @@ export function loadScenarioFile(file: string): Scenario {
     if (typeof ref !== 'string' || ref === '')
       throw new InputError(`${file}: $.hostFile: must be a path relative to the scenario file`);
     hostFile = resolve(dirname(file), ref);
-    const hostJson = readJsonFile(hostFile);
+    const hostJson = readJsonFile(hostFile, 'host');
     const isCase = typeof hostJson === 'object' && hostJson !== null && 'input' in hostJson && 'expected' in hostJson;
     doc = { ...json, host: isCase ? (hostJson as { input: unknown }).input : hostJson };
   }
@@ -59,6 +61,7 @@ export function register(program: Command): void {
       'record the run and its event timeline in this lab notebook session (created if missing)',
     )
     .option('--db <path>', DB_OPTION_HELP)
+    .addOption(maxInputSizeOption())
     .addHelpText(
       'after',
       '\nExit status: 0 when the module ends initialized (or no init was attempted), 1 when TDX init fails, 2 for bad input.',
@@ -68,8 +71,8 @@ export function register(program: Command): void {
       if (opts.session !== undefined) checkSessionName(opts.session);
       const result = runScenario(scenario);
       if (opts.session !== undefined) recordSimulation(file, scenario, result, opts.session, opts.db);
-      if (opts.json) process.stdout.write(JSON.stringify(result) + '\n');
-      else process.stdout.write(renderScenarioText(file, result) + '\n');
+      if (opts.json) writeJson(JSON.stringify(result) + '\n');
+      else writeText(renderScenarioText(file, result));
       process.exitCode = result.final.outcome === 'init-failed' ? EXIT_TDX_FAILED : EXIT_OK;
     });
 }
@@ -99,7 +102,7 @@ function recordSimulation(
       provenance: { file, command: 'simulate' },
       events: eventsFromTimeline(steps),
     });
-    process.stderr.write(`tdx-lab: recorded run #${run.id} in session '${session}' (${store.path})\n`);
+    writeMessage(`recorded run #${run.id} in session '${session}' (${store.path})`);
   } finally {
     store.close();
   }
