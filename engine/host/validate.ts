@@ -97,6 +97,11 @@ export const hostSchema = z.looseObject({
     .optional(),
 });
 
+/** A memory block size Linux can have: a power of two from 128 KiB to 1 TiB. */
+export function isMemoryBlockSize(n: number | undefined): n is number {
+  return n !== undefined && n >= SZ_4K * 32 && n <= 2 ** 40 && 2 ** Math.round(Math.log2(n)) === n;
+}
+
 export function formatPath(path: readonly PropertyKey[]): string {
   let s = '$';
   for (const p of path) {
@@ -243,7 +248,7 @@ export function parseHost(json: unknown): ParseResult<Host> {
     platform = { ...pick(rest, PLATFORM_KEYS) };
     if (memory_block_size !== undefined) {
       const n = parseHex(memory_block_size);
-      if (n === undefined || n < SZ_4K * 32 || (n & (n - 1)) !== 0 || n > 2 ** 40) {
+      if (!isMemoryBlockSize(n)) {
         p.add('$.platform.memory_block_size', 'must be a power of two between 128 KiB and 1 TiB');
       } else platform.memory_block_size = n;
     }

@@ -16,6 +16,7 @@ import { ApiError, type ProgressEvent } from '../common/api-contract.js';
 import type { PLANNING_ARGS, PlanningResults, ScenarioInfo } from '../common/planning-contract.js';
 import { createEnginePool, SweepAbortedError, type EnginePool } from '../workers/pool.js';
 import { parseHost } from '../../engine/host/validate.js';
+import { parseJsonText } from '../node/input-file.js';
 import { planTdmrs } from '../../engine/kernel/construct.js';
 import { initTdx } from '../../engine/flow/init.js';
 import { openLabStore, type LabStore } from '../store/lab-store.js';
@@ -162,7 +163,14 @@ export function createPlanningApi(options: PlanningApiOptions = {}): {
   };
 
   async function saveToSession(a: Args<'saveToSession'>): Promise<PlanningResults['saveToSession']> {
-    const parsed = parseHost(JSON.parse(a.hostJson));
+    // Malformed text is the caller's mistake (400 bad-input), never a server error.
+    let json: unknown;
+    try {
+      json = parseJsonText('hostJson', a.hostJson);
+    } catch (e) {
+      throw new ApiError('bad-input', (e as Error).message);
+    }
+    const parsed = parseHost(json);
     if (!parsed.ok) throw new ApiError('bad-input', `host: ${problemText(parsed.problems)}`);
     const host = parsed.value;
     // The emulator runs in the pool for the plan; the init flow decides the recorded outcome.

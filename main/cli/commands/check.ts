@@ -10,7 +10,8 @@ import { checkBoot, describeLayout, renderBootCheck, type BootCheck } from '../.
 import type { ObservedBoot } from '../../../engine/import/observed.js';
 import { importFiles } from '../../import/import-files.js';
 import { hostFromJson } from '../../node/host-file.js';
-import { InputError } from '../../node/input-file.js';
+import { InputError, problemsMessage } from '../../node/input-file.js';
+import { parseObserved } from '../../../engine/import/observed-schema.js';
 import { EXIT_BAD_INPUT, EXIT_OK, EXIT_TDX_FAILED } from '../errors.js';
 import { maxInputSizeOption } from '../options.js';
 import { writeJson, writeMessage, writeText } from '../output.js';
@@ -27,16 +28,6 @@ export interface CheckRun {
   message?: string;
 }
 
-function isObservedBoot(v: unknown): v is ObservedBoot {
-  return (
-    typeof v === 'object' &&
-    v !== null &&
-    typeof (v as ObservedBoot).outcome === 'string' &&
-    KERNEL_VARIANTS.includes((v as ObservedBoot).variant) &&
-    Array.isArray((v as ObservedBoot).cmrs)
-  );
-}
-
 /** Loads a host and its observed boots from a recorded host or raw artifacts. */
 export async function loadForCheck(
   files: readonly string[],
@@ -44,14 +35,11 @@ export async function loadForCheck(
   const label = files.join(' + ');
   const { doc } = await importFiles(files);
   const d = doc as Record<string, unknown>;
-  if (d.layout_missing) return { observed: (d.observed as ObservedBoot[]) ?? [], why: String(d.layout_missing), label };
+  const observed = d.observed === undefined ? { ok: true as const, value: [] } : parseObserved(d.observed);
+  if (!observed.ok) throw new InputError(problemsMessage(label, observed.problems));
+  if (d.layout_missing) return { observed: observed.value, why: String(d.layout_missing), label };
   const host = hostFromJson(label, doc);
-  const observed = Array.isArray(d.observed) ? d.observed : [];
-  observed.forEach((o, i) => {
-    if (!isObservedBoot(o))
-      throw new InputError(`${label}: $.observed[${i}]: not an observed boot (needs outcome, variant and cmrs)`);
-  });
-  return { host, observed: observed as ObservedBoot[], label };
+  return { host, observed: observed.value, label };
 }
 
 export async function runCheck(files: readonly string[], opts: CheckOptions = {}): Promise<CheckRun> {

@@ -2,7 +2,6 @@
  * `tdx-lab report INPUT --out FILE.{html,svg,png,pdf}`: a visual report of a plan, a scenario or a comparison;
  * `tdx-lab report --session NAME --run ID --out FILE`: the same report for a run in the lab notebook.
  */
-import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import type { KernelVariant } from '../../../engine/host/types.js';
 import { InputError } from '../../node/input-file.js';
@@ -10,11 +9,15 @@ import { EXIT_OK } from '../errors.js';
 import type { ReportSubject } from '../../report/subject.js';
 import { kernelOption } from './plan.js';
 import { DB_OPTION_HELP, openExistingForCli, runId } from './session.js';
+import { checkOutputTarget, writeOutputFile } from '../../node/output-file.js';
+import { resolveDbPath } from '../../store/paths.js';
+import { forceOption, maxInputSizeOption } from '../options.js';
 
 interface ReportOptions {
   kernel: KernelVariant;
   compare?: string;
   out: string;
+  force?: boolean;
   chromium?: string;
   timestamp?: boolean;
   session?: string;
@@ -67,6 +70,8 @@ export function register(program: Command): void {
     .option('--run <id>', 'the stored run to report on (with --session)')
     .option('--db <path>', DB_OPTION_HELP)
     .requiredOption('-o, --out <file>', 'output file: .html, .svg (the map alone), .png or .pdf')
+    .addOption(forceOption())
+    .addOption(maxInputSizeOption())
     .option('--chromium <path>', 'headless Chromium for .png/.pdf (default /usr/bin/chromium or chromium on PATH)')
     .option('--timestamp', 'print the generation time in the report (output is then no longer byte-identical)')
     .addHelpText(
@@ -76,17 +81,14 @@ export function register(program: Command): void {
     .action(async (input: string | undefined, opts: ReportOptions) => {
       const { formatOf, renderReport } = await reportModules();
       const format = formatOf(opts.out);
+      // Never over an existing file without --force, never over a database (main/node/output-file.ts).
+      const protect = [resolveDbPath(opts.db).path];
+      checkOutputTarget(opts.out, { force: opts.force, protect });
       const bytes = await renderReport(await subjectsOf(input, opts), format, {
         chromium: opts.chromium,
         timestamp: opts.timestamp ? new Date().toISOString() : undefined,
       });
-      try {
-        writeFileSync(opts.out, bytes);
-      } catch (e) {
-        throw new InputError(
-          `${opts.out}: cannot write (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`,
-        );
-      }
+      writeOutputFile(opts.out, bytes, { force: opts.force, protect });
       process.exitCode = EXIT_OK;
     });
 }
