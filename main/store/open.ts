@@ -5,10 +5,11 @@
  * recreated or converted.
  */
 import { closeSync, existsSync, fstatSync, mkdirSync, openSync, readSync, statSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import Database from 'better-sqlite3';
-import { StoreError, storeErrorFrom } from './errors.js';
-import { APPLICATION_ID, SCHEMA_VERSION, migrateTo, userVersion } from './migrations.js';
+import { StoreError, damagedError, storeErrorFrom } from './errors.js';
+import { QUICK_CHECK_ON_OPEN_MAX_BYTES, markDamaged, readDamage } from './health.js';
+import { APPLICATION_ID, SCHEMA_VERSION, migrateTo, schemaMismatch, userVersion } from './migrations.js';
 
 export interface OpenOptions {
   /** Open without writing: no migrations, no WAL switch; fails if the file is missing. */
@@ -17,10 +18,19 @@ export interface OpenOptions {
   busyTimeoutMs?: number;
   /** Create the file's folder if missing (only for the per-user default location). */
   createDir?: boolean;
+  /** Run PRAGMA quick_check whatever the file's size (export and import do). */
+  fullCheck?: boolean;
+  /** Open a notebook marked damaged, without checking it (session check and recover only; implies readonly). */
+  ignoreDamage?: boolean;
 }
 
 export const DEFAULT_BUSY_TIMEOUT_MS = 5000;
 const SQLITE_MAGIC = 'SQLite format 3\0';
+
+// URI filenames let a read-only folder's notebook be opened with immutable=1
+// (below). Only paths made absolute are ever passed, so none reads as a URI
+// by accident. better-sqlite3 reads this when it loads its addon.
+process.env.SQLITE_USE_URI = '1';
 
 function sizeOrZero(file: string): number {
   try {
@@ -75,20 +85,92 @@ export function inspectDbFile(file: string): 'missing' | 'empty' | 'sqlite' {
   // pages); SQLite reconciles it from the WAL, so only judge a quiet file.
   const walBusy = sizeOrZero(`${file}-wal`) > 0;
   if (!walBusy && (st.size % pageSize !== 0 || (countValid && pages > 0 && st.size < pages * pageSize))) {
-    throw new StoreError(
-      'corrupt',
-      `${file}: the database is truncated (${st.size} bytes, header says ${countValid ? pages * pageSize : `pages of ${pageSize}`} bytes); it was left untouched — restore it from a backup`,
-    );
+    const why = `the file is truncated: ${st.size} bytes, header says ${countValid ? pages * pageSize : `pages of ${pageSize}`} bytes`;
+    markDamaged(file, why);
+    throw damagedError(file, why);
   }
   return 'sqlite';
+}
+
+/**
+ * A read-only connection. In a folder we cannot write, SQLite cannot create
+ * the WAL's shared-memory file; with no pending write-ahead log the file is
+ * then opened immutable (read straight from the file, as on read-only media).
+ */
+function openReadonly(file: string, busy: number): Database.Database {
+  const abs = resolve(file);
+  try {
+    const db = new Database(abs, { readonly: true, fileMustExist: true, timeout: busy });
+    db.pragma('user_version'); // the first read is where a missing -shm shows
+    return db;
+  } catch (e) {
+    const code = (e as { code?: string }).code ?? '';
+    if (!/^SQLITE_(READONLY|CANTOPEN)/.test(code)) throw e;
+    if (sizeOrZero(`${file}-wal`) > 0)
+      throw new StoreError(
+        'read-only',
+        `${file}: cannot read it here: its folder is read-only and it has a pending write-ahead log (${file}-wal); open it once where it can be written`,
+      );
+    return new Database(`file:${encodeURI(abs).replace(/[?#]/g, encodeURIComponent)}?immutable=1`, {
+      readonly: true,
+      fileMustExist: true,
+    });
+  }
+}
+
+/** The cheap checks every open makes, before anything is written: whose file, which schema, consistent. */
+function checkIdentity(file: string, db: Database.Database): number {
+  const version = userVersion(db);
+  const appId = db.pragma('application_id', { simple: true }) as number;
+  if (version === 0) {
+    const objects = db.prepare(`SELECT count(*) AS n FROM sqlite_master`).get() as { n: number };
+    if (objects.n > 0)
+      throw new StoreError(
+        'not-lab-db',
+        `${file}: a SQLite database, but not a TDX lab notebook (it has other tables); it was left untouched`,
+      );
+    return 0;
+  }
+  if (appId !== APPLICATION_ID) {
+    throw new StoreError(
+      'not-lab-db',
+      `${file}: a SQLite database, but not a TDX lab notebook (application id ${appId}); it was left untouched`,
+    );
+  }
+  if (version > SCHEMA_VERSION) {
+    throw new StoreError(
+      'newer-schema',
+      `${file}: database schema version ${version} is newer than this tdx-lab understands (${SCHEMA_VERSION}); upgrade tdx-lab — the file was left untouched`,
+    );
+  }
+  const mismatch = schemaMismatch(db, version);
+  if (mismatch)
+    throw new StoreError(
+      'inconsistent-schema',
+      `${file}: inconsistent notebook: ${mismatch}; something other than tdx-lab changed it, so it was left untouched — salvage it with \`tdx-lab session recover --db ${file} --out NEW.db\``,
+    );
+  return version;
+}
+
+/** PRAGMA quick_check: 'ok', or the damage is remembered (health.ts) and refused. */
+export function quickCheck(file: string, db: Database.Database): void {
+  const rows = db.pragma('quick_check(3)') as { quick_check: string }[];
+  const first = rows[0]?.quick_check;
+  if (first !== 'ok') {
+    const lines = rows.flatMap((r) => r.quick_check.split('\n')).filter((l) => l && !l.startsWith('***'));
+    const why = `quick_check: ${lines.slice(0, 3).join('; ')}${lines.length > 3 ? '; …' : ''}`;
+    markDamaged(file, why);
+    throw damagedError(file, why);
+  }
 }
 
 /** Opens (creating if needed) and migrates the notebook; throws StoreError with a one-line reason. */
 export function openDatabase(file: string, options: OpenOptions = {}): Database.Database {
   const busy = options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS;
+  const readonly = (options.readonly ?? false) || (options.ignoreDamage ?? false);
   const state = inspectDbFile(file);
   if (state === 'missing') {
-    if (options.readonly) throw new StoreError('missing', `${file}: no such database`);
+    if (readonly) throw new StoreError('missing', `${file}: no such database`);
     if (options.createDir) {
       try {
         mkdirSync(dirname(file), { recursive: true });
@@ -102,59 +184,57 @@ export function openDatabase(file: string, options: OpenOptions = {}): Database.
       throw new StoreError('cannot-open', `${file}: folder ${dirname(file)} does not exist`);
     }
   }
+  if (state === 'sqlite' && !options.ignoreDamage) {
+    const damage = readDamage(file);
+    if (damage) throw damagedError(file, damage.why);
+  }
+
+  // Look before writing: a read-only connection first (cheap checks, then quick_check
+  // where affordable), so a file we refuse is never written, not even switched to WAL.
+  if (state === 'sqlite') {
+    let ro: Database.Database | undefined;
+    try {
+      ro = openReadonly(file, busy);
+      const version = checkIdentity(file, ro);
+      if (options.ignoreDamage) return ro;
+      // Before a write always; for reads when affordable (health.ts).
+      const size = sizeOrZero(file) + sizeOrZero(`${file}-wal`);
+      if (options.fullCheck || !readonly || size <= QUICK_CHECK_ON_OPEN_MAX_BYTES) quickCheck(file, ro);
+      if (readonly) {
+        if (version < SCHEMA_VERSION)
+          throw new StoreError(
+            'read-only',
+            `${file}: database schema version ${version} needs upgrading to ${SCHEMA_VERSION}; open it once for writing (any command that records a run)`,
+            true,
+          );
+        ro.pragma('foreign_keys = ON');
+        ro.pragma('cache_size = -65536');
+        return ro;
+      }
+      ro.close();
+      ro = undefined;
+    } catch (e) {
+      ro?.close();
+      storeErrorFrom(file, e, busy);
+    }
+  }
 
   let db: Database.Database;
   try {
-    db = new Database(file, {
-      readonly: options.readonly ?? false,
-      fileMustExist: options.readonly ?? false,
-      timeout: busy,
-    });
+    db = new Database(resolve(file), { readonly: false, fileMustExist: false, timeout: busy });
   } catch (e) {
     storeErrorFrom(file, e, busy);
   }
   try {
-    // Reads only: refuse newer or foreign files before writing a single byte.
-    const version = userVersion(db);
-    const appId = db.pragma('application_id', { simple: true }) as number;
-    if (version === 0) {
-      const objects = db.prepare(`SELECT count(*) AS n FROM sqlite_master`).get() as { n: number };
-      if (objects.n > 0)
-        throw new StoreError(
-          'not-lab-db',
-          `${file}: a SQLite database, but not a TDX lab notebook (it has other tables); it was left untouched`,
-        );
-    } else if (appId !== APPLICATION_ID) {
-      throw new StoreError(
-        'not-lab-db',
-        `${file}: a SQLite database, but not a TDX lab notebook (application id ${appId}); it was left untouched`,
-      );
-    }
-    if (version > SCHEMA_VERSION) {
-      throw new StoreError(
-        'newer-schema',
-        `${file}: database schema version ${version} is newer than this tdx-lab understands (${SCHEMA_VERSION}); upgrade tdx-lab — the file was left untouched`,
-      );
-    }
-    if (options.readonly) {
-      if (version < SCHEMA_VERSION) {
-        throw new StoreError(
-          'read-only',
-          `${file}: database schema version ${version} needs upgrading to ${SCHEMA_VERSION}; open it once for writing`,
-        );
-      }
-      db.pragma('query_only = ON');
-    } else {
-      // WAL: readers never block the writer; NORMAL sync is durable against process crashes.
-      const mode = db.pragma('journal_mode = WAL', { simple: true });
-      if (mode !== 'wal')
-        throw new StoreError('io', `${file}: cannot switch to WAL journal mode (got ${String(mode)})`);
-      db.pragma('synchronous = NORMAL');
-    }
+    const version = checkIdentity(file, db);
+    // WAL: readers never block the writer; NORMAL sync is durable against process crashes.
+    const mode = db.pragma('journal_mode = WAL', { simple: true });
+    if (mode !== 'wal') throw new StoreError('io', `${file}: cannot switch to WAL journal mode (got ${String(mode)})`);
+    db.pragma('synchronous = NORMAL');
     db.pragma('foreign_keys = ON');
     db.pragma('cache_size = -65536'); // 64 MiB: a million-event run's indexes stay in memory while written
     db.pragma('temp_store = MEMORY');
-    if (!options.readonly && version < SCHEMA_VERSION) migrateTo(db, SCHEMA_VERSION);
+    if (version < SCHEMA_VERSION) migrateTo(db, SCHEMA_VERSION);
     return db;
   } catch (e) {
     db.close();
