@@ -41,7 +41,7 @@ function sizeOrZero(file: string): number {
 }
 
 /** What the first 100 bytes (the SQLite header) say about a file, before SQLite touches it. */
-export function inspectDbFile(file: string): 'missing' | 'empty' | 'sqlite' {
+export function inspectDbFile(file: string, checkSize = true): 'missing' | 'empty' | 'sqlite' {
   if (!existsSync(file)) return 'missing';
   let st;
   try {
@@ -84,7 +84,7 @@ export function inspectDbFile(file: string): 'missing' | 'empty' | 'sqlite' {
   // With a live WAL the main file may be mid-checkpoint (header ahead of the
   // pages); SQLite reconciles it from the WAL, so only judge a quiet file.
   const walBusy = sizeOrZero(`${file}-wal`) > 0;
-  if (!walBusy && (st.size % pageSize !== 0 || (countValid && pages > 0 && st.size < pages * pageSize))) {
+  if (checkSize && !walBusy && (st.size % pageSize !== 0 || (countValid && pages > 0 && st.size < pages * pageSize))) {
     const why = `the file is truncated: ${st.size} bytes, header says ${countValid ? pages * pageSize : `pages of ${pageSize}`} bytes`;
     markDamaged(file, why);
     throw damagedError(file, why);
@@ -119,7 +119,7 @@ function openReadonly(file: string, busy: number): Database.Database {
 }
 
 /** The cheap checks every open makes, before anything is written: whose file, which schema, consistent. */
-function checkIdentity(file: string, db: Database.Database): number {
+function checkIdentity(file: string, db: Database.Database, schema = true): number {
   const version = userVersion(db);
   const appId = db.pragma('application_id', { simple: true }) as number;
   if (version === 0) {
@@ -143,7 +143,7 @@ function checkIdentity(file: string, db: Database.Database): number {
       `${file}: database schema version ${version} is newer than this tdx-lab understands (${SCHEMA_VERSION}); upgrade tdx-lab — the file was left untouched`,
     );
   }
-  const mismatch = schemaMismatch(db, version);
+  const mismatch = schema ? schemaMismatch(db, version) : undefined;
   if (mismatch)
     throw new StoreError(
       'inconsistent-schema',
@@ -168,7 +168,8 @@ export function quickCheck(file: string, db: Database.Database): void {
 export function openDatabase(file: string, options: OpenOptions = {}): Database.Database {
   const busy = options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS;
   const readonly = (options.readonly ?? false) || (options.ignoreDamage ?? false);
-  const state = inspectDbFile(file);
+  // recover reads what a truncated file still has.
+  const state = inspectDbFile(file, !options.ignoreDamage);
   if (state === 'missing') {
     if (readonly) throw new StoreError('missing', `${file}: no such database`);
     if (options.createDir) {
@@ -195,7 +196,8 @@ export function openDatabase(file: string, options: OpenOptions = {}): Database.
     let ro: Database.Database | undefined;
     try {
       ro = openReadonly(file, busy);
-      const version = checkIdentity(file, ro);
+      // Check and recover look at a damaged or inconsistent file as it is.
+      const version = checkIdentity(file, ro, !options.ignoreDamage);
       if (options.ignoreDamage) return ro;
       // Before a write always; for reads when affordable (health.ts).
       const size = sizeOrZero(file) + sizeOrZero(`${file}-wal`);
