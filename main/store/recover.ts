@@ -28,6 +28,8 @@ export interface RecoverReport {
   lostRuns: { id: number; why: string }[];
   /** Key ranges of a table that could not be read. */
   unreadable: { table: string; after: number; upTo: number }[];
+  /** Runs kept although their host's row was unreadable (their host is then unknown). */
+  detachedRuns: number[];
   /** Sessions whose own row was unreadable but that had readable runs or hosts: named "recovered-N". */
   renamedSessions: number[];
 }
@@ -138,6 +140,7 @@ function salvageInto(src: Database.Database, out: Database.Database, outFile: st
     events: 0,
     notes: 0,
     lostRuns: [],
+    detachedRuns: [],
     unreadable: [],
     renamedSessions: [],
   };
@@ -229,10 +232,8 @@ function salvageInto(src: Database.Database, out: Database.Database, outFile: st
       lost('its stored result is on damaged pages');
       continue;
     }
-    if (r.host_id !== null && !hosts.has(r.host_id)) {
-      lost(`its host #${r.host_id} is unreadable`);
-      continue;
-    }
+    // A run whose host row is lost keeps its results, detached from the host.
+    const hostId = r.host_id !== null && !hosts.has(r.host_id) ? null : r.host_id;
     try {
       decodePayload(r.payload, r.payload_codec);
       if (r.summary !== null) JSON.parse(r.summary);
@@ -248,7 +249,7 @@ function salvageInto(src: Database.Database, out: Database.Database, outFile: st
       insRun.run(
         r.k,
         r.session_id,
-        r.host_id,
+        hostId,
         r.kind,
         r.engine_version,
         r.kernel_variant,
@@ -295,6 +296,7 @@ function salvageInto(src: Database.Database, out: Database.Database, outFile: st
       out.exec(`RELEASE ${sp}`);
       runs.add(r.k);
       report.runs++;
+      if (hostId !== r.host_id) report.detachedRuns.push(r.k);
       report.events += n;
     } catch (e) {
       out.exec(`ROLLBACK TO ${sp}`);

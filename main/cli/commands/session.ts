@@ -345,6 +345,7 @@ export function register(program: Command): void {
             (u) =>
               `  unreadable: ${u.table} rows after id ${u.after}${u.upTo < Number.MAX_SAFE_INTEGER ? ` up to ${u.upTo}` : ''}`,
           ),
+          ...r.detachedRuns.map((id) => `  run #${id}: its host was unreadable; kept without it`),
           ...r.renamedSessions.map((id) => `  session #${id}: its name was unreadable; kept as 'recovered-${id}'`),
           `${path} was not changed.`,
         ];
