@@ -118,6 +118,9 @@ export function zodProblems(error: z.ZodError): HostProblem[] {
 }
 
 function zodMessage(i: z.core.$ZodIssue): string {
+  // Parsed with reportInput, so an absent field is told apart from one of the wrong type.
+  if (i.code === 'invalid_value' && i.input === undefined)
+    return `missing (${i.message.replace(/^Invalid (option|input): /, '')})`;
   if (i.code === 'invalid_type') {
     return i.input === undefined
       ? `missing (expected ${i.expected})`
