@@ -9,6 +9,7 @@
  * One pass needs an order: `session` before `hosts`, `hosts` before `runs`,
  * `runs` before `notes`, as `session export` writes them.
  */
+import { createHash } from 'node:crypto';
 import { constants, deflateRawSync } from 'node:zlib';
 import { parseHex } from '../../engine/format/hex.js';
 import { hostToJson } from '../../engine/format/host-json.js';
@@ -30,7 +31,6 @@ import {
   tdmrFromJson,
   tdmrSchema,
 } from './export-format.js';
-import { hostDigest } from './hosts.js';
 import { addNote } from './notes.js';
 import { COMPRESS_ABOVE } from './payload.js';
 import { writeTdmr } from './runs.js';
@@ -568,11 +568,17 @@ export class SessionImporter implements JsonSink {
     const canon = hostToJson(r.value) as unknown as Record<string, unknown>;
     const { name, description, memblock, ...rest } = canon;
     void memblock;
-    const regions = h.count ? h.pieces.join(',') : '';
-    const text =
-      `{"name":${JSON.stringify(name)}${description !== undefined ? `,"description":${JSON.stringify(description)}` : ''}` +
-      `,"memblock":[${regions}],${JSON.stringify(rest).slice(1)}`;
+    // One flat string built once, its digest taken piece by piece (no second copy of a 300 MB text).
+    const parts = [
+      `{"name":${JSON.stringify(name)}${description !== undefined ? `,"description":${JSON.stringify(description)}` : ''},"memblock":[`,
+    ];
+    h.pieces.forEach((piece, i) => parts.push(i ? ',' + piece : piece));
+    parts.push(`],${JSON.stringify(rest).slice(1)}`);
     h.pieces = [];
+    const digest = createHash('sha256');
+    for (const part of parts) digest.update(part);
+    const text = parts.join('');
+    parts.length = 0;
     const id = Number(
       this.q
         .stmt(
@@ -584,7 +590,7 @@ export class SessionImporter implements JsonSink {
           entry.origin,
           JSON.stringify(entry.provenance),
           text,
-          hostDigest(text),
+          digest.digest('hex'),
           entry.created_at,
         ).lastInsertRowid,
     );

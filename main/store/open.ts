@@ -4,7 +4,7 @@
  * migrations). A file we refuse is left exactly as it was: never deleted,
  * recreated or converted.
  */
-import { closeSync, existsSync, fstatSync, mkdirSync, openSync, readSync, statSync } from 'node:fs';
+import { closeSync, constants, existsSync, fstatSync, mkdirSync, openSync, readSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { StoreError, damagedError, storeErrorFrom } from './errors.js';
@@ -53,12 +53,14 @@ export function inspectDbFile(file: string, checkSize = true): 'missing' | 'empt
     );
   }
   if (st.isDirectory()) throw new StoreError('cannot-open', `${file}: is a directory, not a database file`);
+  // A FIFO would block the read below; a device is not a notebook.
+  if (!st.isFile()) throw new StoreError('cannot-open', `${file}: not a regular file, so not a notebook`);
   if (st.size === 0) return 'empty';
   const header = Buffer.alloc(100);
   let n = 0;
   let fd: number | undefined;
   try {
-    fd = openSync(file, 'r');
+    fd = openSync(file, constants.O_RDONLY | constants.O_NONBLOCK);
     n = readSync(fd, header, 0, 100, 0);
     st = fstatSync(fd);
   } catch (e) {
