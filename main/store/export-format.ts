@@ -89,7 +89,8 @@ export const headerSchema = z.strictObject({
 /** A run's own fields (its TDMRs, payload and events are read as they stream). */
 export const runFieldsSchema = runSchema.omit({ tdmrs: true, payload: true, events: true });
 
-const exportSchema = z.strictObject({
+/** The whole document's shape (its type; the document itself is checked piece by piece as it streams). */
+const _exportSchema = z.strictObject({
   format: z.literal(EXPORT_FORMAT),
   version: z.literal(EXPORT_VERSION),
   engine_version: z.string(),
@@ -100,13 +101,12 @@ const exportSchema = z.strictObject({
   notes: z.array(noteSchema),
 });
 
-type ExportShape = z.infer<typeof exportSchema>;
+type ExportShape = z.infer<typeof _exportSchema>;
 export type SessionExport = Omit<ExportShape, 'hosts'> & {
   hosts: (Omit<ExportShape['hosts'][number], 'host'> & { host: HostJson })[];
 };
 type TdmrJson = z.infer<typeof tdmrSchema>;
 
-const h = (n: number | null): string | null => (n === null ? null : hex(n));
 const n = (s: string | null): number | null => (s === null ? null : parseHex(s)!);
 
 export function tdmrToJson(t: StoredTdmr): TdmrJson {
