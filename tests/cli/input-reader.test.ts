@@ -108,7 +108,12 @@ test('malformed JSON: line and column, no raw bytes, one line, for every JSON re
   oneLine(['simulate', bad], want);
   oneLine(['sweep', bad], want);
   oneLine(['report', bad, '--out', join(dir, 'r.html')], want);
-  oneLine(['session', 'import', bad, '--db', join(dir, 'x.db')], want);
+  // session import reads in one pass: its error is where the scan stops.
+  const badExport = put('bad-export.json', '{\n  "format": "tdx-lab-session",\n  "version": 1,,\n}');
+  oneLine(
+    ['session', 'import', badExport, '--db', join(dir, 'x.db')],
+    /bad-export\.json: malformed JSON at line 3, column 16: expected a property name in double quotes, got ','/,
+  );
   // Raw escape sequences and newlines in the file never reach the terminal.
   const evil = put('evil.json', '{"name": "\u001b[2J\u001b]0;pwned\u0007\nx"}');
   const line = oneLine(
