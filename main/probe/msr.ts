@@ -45,7 +45,10 @@ export class DevMsrReader implements MsrReader {
       const st = fstatSync(fd);
       if (!st.isCharacterDevice() && !st.isFile()) {
         closeSync(fd);
-        return { ok: false, why: `${this.source}: not a device or a regular file` };
+        return {
+          ok: false,
+          why: `${this.source}: ${st.isDirectory() ? 'is a directory, not a file' : 'not a device or a regular file'}`,
+        };
       }
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
