@@ -103,6 +103,11 @@ export const hostSchema = z.looseObject({
     .optional(),
 });
 
+/** A memory block size Linux can have: a power of two from 128 KiB to 1 TiB. */
+export function isMemoryBlockSize(n: number | undefined): n is number {
+  return n !== undefined && n >= SZ_4K * 32 && n <= 2 ** 40 && 2 ** Math.round(Math.log2(n)) === n;
+}
+
 export function formatPath(path: readonly PropertyKey[]): string {
   let s = '$';
   for (const p of path) {
@@ -119,6 +124,9 @@ export function zodProblems(error: z.ZodError): HostProblem[] {
 }
 
 function zodMessage(i: z.core.$ZodIssue): string {
+  // Parsed with reportInput, so an absent field is told apart from one of the wrong type.
+  if (i.code === 'invalid_value' && i.input === undefined)
+    return `missing (${i.message.replace(/^Invalid (option|input): /, '')})`;
   if (i.code === 'invalid_type') {
     return i.input === undefined
       ? `missing (expected ${i.expected})`
@@ -201,7 +209,8 @@ function checkRanges(
  * Unknown fields are kept out of the Host but tolerated (extend, never break).
  */
 export function parseHost(json: unknown): ParseResult<Host> {
-  const shape = hostSchema.safeParse(json);
+  // reportInput: a wrong type is told apart from a missing field (zod 4 leaves issue.input out by default).
+  const shape = hostSchema.safeParse(json, { reportInput: true });
   if (!shape.success) return { ok: false, problems: zodProblems(shape.error) };
   const raw = shape.data;
   const p = new Problems();
@@ -248,7 +257,7 @@ export function parseHost(json: unknown): ParseResult<Host> {
     platform = { ...pick(rest, PLATFORM_KEYS) };
     if (memory_block_size !== undefined) {
       const n = parseHex(memory_block_size);
-      if (n === undefined || n < SZ_4K * 32 || (n & (n - 1)) !== 0 || n > 2 ** 40) {
+      if (!isMemoryBlockSize(n)) {
         p.add('$.platform.memory_block_size', 'must be a power of two between 128 KiB and 1 TiB');
       } else platform.memory_block_size = n;
     }

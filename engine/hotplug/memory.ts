@@ -3,7 +3,8 @@
  * online in blocks; hot-add (ACPI or kmem turning a CXL/NVDIMM region into
  * System RAM) adds to memblock and, with auto-online, onlines each block
  * through the TDX notifier; online/offline per block; hot-remove of offline
- * blocks. Costs O(blocks touched + log(regions)) per operation.
+ * blocks. Blocks are kept as runs (blocks.ts): an operation costs
+ * O(log runs + runs and TDX memory entries it touches), whatever its size.
  */
 import { alignDown, alignUp } from '../format/hex.js';
 import type { Host, MemblockRegion } from '../host/types.js';
@@ -11,7 +12,7 @@ import type { LogLine } from '../kernel/log.js';
 import type { TdxMemblock } from '../kernel/memlist.js';
 import { ChangeList, MemoryBlocks, type BlockChange, type BlockState } from './blocks.js';
 import { addRegion, overlapsMemblock, removeRange } from './memblock-list.js';
-import { tdxMemoryNotifier } from './notifier.js';
+import { notifierRuns } from './notifier.js';
 
 export const DEFAULT_MEMORY_BLOCK_SIZE = 128 * 1024 * 1024;
 
@@ -24,6 +25,8 @@ export interface HotplugOutcome {
   refused: number;
   onlined: number;
   log: LogLine[];
+  /** Refused blocks whose line was over the run's budget (internal; folded into one log line). */
+  unlisted?: number;
 }
 
 /** %#010llx as printk prints it. */
@@ -31,20 +34,37 @@ function hex010(n: number): string {
   return '0x' + n.toString(16).padStart(8, '0');
 }
 
+/**
+ * The kernel prints one online_pages line per refused block; a run prints at
+ * most this many in all (a 2^52 hot-add refuses 33 million blocks), and an
+ * event past the budget counts the rest in one line.
+ */
+export const MAX_REFUSED_LINES = 65536;
+
 export class HotplugMemory {
   readonly blockSize: number;
   readonly memblock: MemblockRegion[];
   readonly blocks: MemoryBlocks;
+  private refusedLinesLeft = MAX_REFUSED_LINES;
 
   constructor(host: Host) {
     this.blockSize = host.platform?.memory_block_size ?? DEFAULT_MEMORY_BLOCK_SIZE;
     this.memblock = host.memblock.map((r) => ({ ...r }));
     this.blocks = new MemoryBlocks(this.blockSize);
     // Boot memory is online; a block partly backed by memory is still one block.
+    let runFirst = -1;
+    let runLast = -2;
     for (const r of this.memblock) {
+      const first = this.blocks.indexOf(r.start);
       const last = this.blocks.indexOf(r.end - 1);
-      for (let i = this.blocks.indexOf(r.start); i <= last; i++) if (!this.blocks.get(i)) this.blocks.set(i, 'online');
+      if (first <= runLast + 1) runLast = Math.max(runLast, last);
+      else {
+        if (runFirst >= 0) this.blocks.assign(runFirst, runLast, 'online');
+        runFirst = first;
+        runLast = last;
+      }
     }
+    if (runFirst >= 0) this.blocks.assign(runFirst, runLast, 'online');
   }
 
   /** [start, end) rounded inward to whole blocks (kmem and the block devices work per block). */
@@ -59,30 +79,54 @@ export class HotplugMemory {
     return { ok: false, error, changes: [], refused: 0, onlined: 0, log: [] };
   }
 
-  /** Onlines one block through the notifier (online_pages; failure leaves it offline). */
-  private onlineBlock(
-    i: number,
+  /** The first block of first..last that does not exist, or undefined. */
+  private firstMissing(first: number, last: number): number | undefined {
+    return this.blocks.segments(first, last).find((g) => g.state === undefined)?.first;
+  }
+
+  /** Onlines blocks first..last through the notifier (online_pages; a refusal leaves a block offline). */
+  private onlineBlocks(
+    first: number,
+    last: number,
+    from: BlockState | 'absent',
     memlist: readonly TdxMemblock[],
     out: HotplugOutcome,
     changes: ChangeList,
-    from: BlockState | 'absent' = this.blocks.get(i)!,
   ): void {
-    const start = i * this.blockSize;
-    const end = start + this.blockSize;
-    if (tdxMemoryNotifier(memlist, start, end) === 'ok') {
-      this.blocks.set(i, 'online');
-      changes.add(i, from, 'online');
-      out.onlined++;
-    } else {
-      this.blocks.set(i, 'refused');
-      changes.add(i, from, 'refused');
-      out.refused++;
+    for (const run of notifierRuns(memlist, first, last, this.blockSize)) {
+      const to: BlockState = run.decision === 'ok' ? 'online' : 'refused';
+      this.blocks.assign(run.first, run.last, to);
+      changes.add(run.first, run.last, from, to);
+      const n = run.last - run.first + 1;
+      if (to === 'online') {
+        out.onlined += n;
+        continue;
+      }
+      const listed = Math.min(n, this.refusedLinesLeft);
+      this.refusedLinesLeft -= listed;
+      out.unlisted = (out.unlisted ?? 0) + n - listed;
+      for (let i = run.first; i < run.first + listed; i++) {
+        const start = i * this.blockSize;
+        out.log.push({
+          level: 'debug',
+          prefix: 'memory_hotplug',
+          text: `online_pages [mem ${hex010(start)}-${hex010(start + this.blockSize - 1)}] failed`,
+        });
+      }
+      out.refused += n;
+    }
+  }
+
+  /** Adds the summary line for refusals past MAX_REFUSED_LINES. */
+  private finish(out: HotplugOutcome): HotplugOutcome {
+    if (out.unlisted)
       out.log.push({
         level: 'debug',
         prefix: 'memory_hotplug',
-        text: `online_pages [mem ${hex010(start)}-${hex010(end - 1)}] failed`,
+        text: `online_pages failed for ${out.unlisted} more memory blocks (one line each not repeated)`,
       });
-    }
+    delete out.unlisted;
+    return out;
   }
 
   /**
@@ -108,44 +152,42 @@ export class HotplugMemory {
     addRegion(this.memblock, region);
     const out: HotplugOutcome = { ok: true, changes: [], refused: 0, onlined: 0, log: [] };
     const changes = new ChangeList(this.blockSize);
-    for (let i = first; i <= last; i++) {
-      this.blocks.set(i, 'offline');
-      // A block added and onlined in one go shows as one absent → online (or refused) change.
-      if (autoOnline) this.onlineBlock(i, memlist, out, changes, 'absent');
-      else changes.add(i, 'absent', 'offline');
-    }
+    this.blocks.assign(first, last, 'offline');
+    // A block added and onlined in one go shows as one absent → online (or refused) change.
+    if (autoOnline) this.onlineBlocks(first, last, 'absent', memlist, out, changes);
+    else changes.add(first, last, 'absent', 'offline');
     out.changes = changes.changes;
-    return out;
+    return this.finish(out);
   }
 
   /** Onlines every offline block of [start, end). */
   online(start: number, end: number, memlist: readonly TdxMemblock[]): HotplugOutcome {
     const { first, last } = this.blockRange(start, end);
     if (last < first) return this.fail('-EINVAL: range holds no whole memory block');
-    for (let i = first; i <= last; i++)
-      if (!this.blocks.get(i)) return this.fail(`-ENODEV: no memory block at ${hex010(i * this.blockSize)}`);
+    const missing = this.firstMissing(first, last);
+    if (missing !== undefined) return this.fail(`-ENODEV: no memory block at ${hex010(missing * this.blockSize)}`);
     const out: HotplugOutcome = { ok: true, changes: [], refused: 0, onlined: 0, log: [] };
     const changes = new ChangeList(this.blockSize);
-    for (let i = first; i <= last; i++) if (this.blocks.get(i) !== 'online') this.onlineBlock(i, memlist, out, changes);
+    for (const g of this.blocks.segments(first, last))
+      if (g.state !== 'online') this.onlineBlocks(g.first, g.last, g.state!, memlist, out, changes);
     out.changes = changes.changes;
     out.ok = out.refused === 0;
     if (!out.ok)
       out.error = `-EINVAL: ${out.refused} block${out.refused > 1 ? 's' : ''} refused by the TDX memory notifier`;
-    return out;
+    return this.finish(out);
   }
 
   /** Offlines every online block of [start, end) (always allowed by TDX). */
   offline(start: number, end: number): HotplugOutcome {
     const { first, last } = this.blockRange(start, end);
     if (last < first) return this.fail('-EINVAL: range holds no whole memory block');
-    for (let i = first; i <= last; i++)
-      if (!this.blocks.get(i)) return this.fail(`-ENODEV: no memory block at ${hex010(i * this.blockSize)}`);
+    const missing = this.firstMissing(first, last);
+    if (missing !== undefined) return this.fail(`-ENODEV: no memory block at ${hex010(missing * this.blockSize)}`);
     const changes = new ChangeList(this.blockSize);
-    for (let i = first; i <= last; i++) {
-      const from = this.blocks.get(i)!;
-      if (from === 'offline') continue;
-      this.blocks.set(i, 'offline');
-      changes.add(i, from, 'offline');
+    for (const g of this.blocks.segments(first, last)) {
+      if (g.state === 'offline') continue;
+      this.blocks.assign(g.first, g.last, 'offline');
+      changes.add(g.first, g.last, g.state!, 'offline');
     }
     return { ok: true, changes: changes.changes, refused: 0, onlined: 0, log: [] };
   }
@@ -154,16 +196,14 @@ export class HotplugMemory {
   hotRemove(start: number, end: number): HotplugOutcome {
     const { first, last } = this.blockRange(start, end);
     if (last < first) return this.fail('-EINVAL: range holds no whole memory block');
-    for (let i = first; i <= last; i++) {
-      const st = this.blocks.get(i);
-      if (!st) return this.fail(`-ENODEV: no memory block at ${hex010(i * this.blockSize)}`);
-      if (st === 'online') return this.fail(`-EBUSY: block at ${hex010(i * this.blockSize)} is online`);
+    const segments = this.blocks.segments(first, last);
+    for (const g of segments) {
+      if (!g.state) return this.fail(`-ENODEV: no memory block at ${hex010(g.first * this.blockSize)}`);
+      if (g.state === 'online') return this.fail(`-EBUSY: block at ${hex010(g.first * this.blockSize)} is online`);
     }
     const changes = new ChangeList(this.blockSize);
-    for (let i = first; i <= last; i++) {
-      changes.add(i, this.blocks.get(i)!, 'absent');
-      this.blocks.set(i, undefined);
-    }
+    for (const g of segments) changes.add(g.first, g.last, g.state!, 'absent');
+    this.blocks.assign(first, last, undefined);
     removeRange(this.memblock, first * this.blockSize, (last + 1) * this.blockSize);
     return { ok: true, changes: changes.changes, refused: 0, onlined: 0, log: [] };
   }

@@ -14,6 +14,9 @@ import { EVENT_KINDS, type EventKind, type EventRange, type Scenario, type Scena
 
 type Json = Record<string, unknown>;
 
+/** The most events one scenario may have (docs/scenarios.md): about 1 GiB of results at the most. */
+export const MAX_SCENARIO_EVENTS = 100_000;
+
 function isObject(v: unknown): v is Json {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
@@ -96,6 +99,15 @@ export function parseScenario(json: unknown): ParseResult<Scenario> {
     p.add(
       '$.events',
       json.events === undefined ? 'missing (expected an array of events)' : 'must be an array of events',
+    );
+    return { ok: false, problems: p.list };
+  }
+
+  if (json.events.length > MAX_SCENARIO_EVENTS) {
+    // Refused up front: the result keeps every event's SEAMCALLs, log and block changes in memory.
+    p.add(
+      '$.events',
+      `${json.events.length} events is more than the ${MAX_SCENARIO_EVENTS} one scenario may have (each event's result is kept in memory); split the timeline into several scenarios`,
     );
     return { ok: false, problems: p.list };
   }

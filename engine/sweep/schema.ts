@@ -128,7 +128,7 @@ function checkAxis(
  * caller to read, then resolveSweep checks the values against that host.
  */
 export function parseSweep(json: unknown): ParseResult<SweepDoc> {
-  const shape = sweepSchema.safeParse(json);
+  const shape = sweepSchema.safeParse(json, { reportInput: true });
   if (!shape.success) return { ok: false, problems: zodProblems(shape.error) };
   const raw = shape.data;
   const p = new Problems();

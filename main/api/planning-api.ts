@@ -135,7 +135,8 @@ export function createPlanningApi(services: Services): {
     const outcome = await engineTask<Outcome>(services, {
       kind: 'analyze-host',
       text: a.hostJson,
-      source: 'host',
+      // Errors name the contract's field: "hostJson: malformed JSON at line 1, column 14".
+      source: 'hostJson',
       kernel: a.kernel,
     });
     const store = await services.store();

@@ -5,6 +5,8 @@
  */
 import { Command, CommanderError } from 'commander';
 import { InputError } from '../node/input-file.js';
+import { setMaxInputSize } from '../node/input-limits.js';
+import { writeMessage } from './output.js';
 import { EXIT_BAD_INPUT } from './errors.js';
 import { ENGINE_VERSION } from '../../engine/version.js';
 import { COMMANDS } from './commands/index.js';
@@ -16,6 +18,11 @@ export function buildProgram(): Command {
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
   for (const register of COMMANDS) register(program);
+  // --max-input-size (on every command that reads files) applies to every file that command reads.
+  program.hook('preAction', (_program, action) => {
+    const v = action.opts().maxInputSize;
+    setMaxInputSize(typeof v === 'number' ? v : undefined);
+  });
   return program;
 }
 
@@ -31,10 +38,10 @@ export async function runCli(argv: string[]): Promise<number> {
       return e.exitCode === 0 ? 0 : EXIT_BAD_INPUT;
     }
     if (e instanceof InputError) {
-      process.stderr.write(`tdx-lab: ${e.message}\n`);
+      writeMessage(e.message);
       return e.exitCode;
     }
-    process.stderr.write(`tdx-lab: internal error: ${(e as Error)?.message ?? String(e)}\n`);
+    writeMessage(`internal error: ${(e as Error)?.message ?? String(e)}`);
     if (process.env.TDX_LAB_DEBUG) process.stderr.write(`${(e as Error)?.stack}\n`);
     return 70;
   }

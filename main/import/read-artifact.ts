@@ -3,26 +3,15 @@
  * line into the recognising parser (engine/import/artifact.ts), and turns
  * every parse error into one InputError naming the file and line.
  */
-import { openSync, readSync, closeSync, statSync } from 'node:fs';
+import { readSync, closeSync } from 'node:fs';
 import { ArtifactParser } from '../../engine/import/artifact.js';
 import { ArtifactError } from '../../engine/import/facts.js';
 import type { SourcedFacts } from '../../engine/import/same-host.js';
-import { InputError } from '../node/input-file.js';
+import { InputError, openInput } from '../node/input-file.js';
 import { forEachLine, MAX_LINE_CHARS } from './line-stream.js';
 
 export interface ReadArtifact extends SourcedFacts {
   lines: number;
-}
-
-function statOrThrow(file: string) {
-  try {
-    return statSync(file);
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') throw new InputError(`${file}: no such file`);
-    if (code === 'EACCES') throw new InputError(`${file}: permission denied`);
-    throw new InputError(`${file}: cannot read (${code ?? (e as Error).message})`);
-  }
 }
 
 /** The offset of the first byte that makes the head of the file binary, or -1. */
@@ -41,20 +30,21 @@ function lineOfOffset(head: Buffer, offset: number): number {
 }
 
 export async function readArtifact(file: string): Promise<ReadArtifact> {
-  const st = statOrThrow(file);
-  if (st.isDirectory()) throw new InputError(`${file}: is a directory, not a file`);
-  if (st.size === 0) throw new InputError(`${file}: empty file`);
+  // The lab's one reader opens it: regular files only, within the artifact size limit (docs/inputs.md).
+  const { fd, size } = openInput(file, 'artifact');
   let head: Buffer;
   try {
-    const fd = openSync(file, 'r');
-    head = Buffer.alloc(Math.min(64 * 1024, st.size));
+    if (size === 0) throw new InputError(`${file}: empty file`);
+    head = Buffer.alloc(Math.min(64 * 1024, size));
     readSync(fd, head, 0, head.length, 0);
-    closeSync(fd);
   } catch (e) {
+    if (e instanceof InputError) throw e;
     const code = (e as NodeJS.ErrnoException).code;
     throw new InputError(
       `${file}: cannot read (${code === 'EACCES' ? 'permission denied' : (code ?? (e as Error).message)})`,
     );
+  } finally {
+    closeSync(fd);
   }
   const bin = binaryOffset(head);
   if (bin >= 0)

@@ -22,5 +22,5 @@ export function hostFromJson(file: string, json: unknown): Host {
 }
 
 export function loadHostFile(file: string): Host {
-  return hostFromJson(file, readJsonFile(file));
+  return hostFromJson(file, readJsonFile(file, 'host'));
 }

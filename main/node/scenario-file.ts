@@ -20,12 +20,12 @@ export function isScenarioJson(json: unknown): boolean {
  * file; a bare host or a golden case file) may stand in for an inline `host`.
  */
 export function loadScenarioFile(file: string): Scenario {
-  return scenarioFromJson(file, readJsonFile(file));
+  return scenarioFromJson(file, readJsonFile(file, 'scenario'));
 }
 
 /** The scenario and its document with any hostFile inlined (what a stored run keeps to replay it). */
 export function loadScenarioDocument(file: string): { scenario: Scenario; doc: unknown } {
-  return scenarioAndDocument(file, readJsonFile(file));
+  return scenarioAndDocument(file, readJsonFile(file, 'scenario'));
 }
 
 /** A scenario document already read from `file` (hostFile is resolved next to it). */
@@ -41,7 +41,7 @@ function scenarioAndDocument(file: string, json: unknown): { scenario: Scenario;
     if (typeof ref !== 'string' || ref === '')
       throw new InputError(`${file}: $.hostFile: must be a path relative to the scenario file`);
     hostFile = resolve(dirname(file), ref);
-    const hostJson = readJsonFile(hostFile);
+    const hostJson = readJsonFile(hostFile, 'host');
     const isCase = typeof hostJson === 'object' && hostJson !== null && 'input' in hostJson && 'expected' in hostJson;
     doc = { ...json, host: isCase ? (hostJson as { input: unknown }).input : hostJson };
   }

@@ -31,5 +31,5 @@ export function sweepFromJson(file: string, json: unknown, kernel: KernelVariant
 }
 
 export function loadSweepFile(file: string, kernel: KernelVariant = 'upstream', mode: SweepMode = 'init'): Sweep {
-  return sweepFromJson(file, readJsonFile(file), kernel, mode);
+  return sweepFromJson(file, readJsonFile(file, 'sweep'), kernel, mode);
 }

@@ -18,6 +18,8 @@ export function kmsgRecordToLine(rec: string): string | undefined {
   return `[${ts.padStart(12)}] ${m[4]}`;
 }
 
+const KMSG_MAX_BYTES = 64 * 1024 * 1024;
+
 export function readKmsg(file: string, source: string): KmsgRead {
   let fd: number;
   try {
@@ -30,6 +32,7 @@ export function readKmsg(file: string, source: string): KmsgRead {
   const lines: string[] = [];
   const buf = Buffer.alloc(16 * 1024);
   let carry = '';
+  let total = 0;
   try {
     for (;;) {
       let n: number;
@@ -42,9 +45,15 @@ export function readKmsg(file: string, source: string): KmsgRead {
         return { ok: false, source, why: reason(e) };
       }
       if (n === 0) break;
+      // The kernel's ring buffer is a few MiB; a device that never ends (a copied tree's /dev/zero) is not it.
+      total += n;
+      if (total > KMSG_MAX_BYTES)
+        return { ok: false, source, why: `more than ${KMSG_MAX_BYTES / 2 ** 20} MiB: not the kernel's message buffer` };
       const text = carry + buf.toString('utf8', 0, n);
       const parts = text.split('\n');
       carry = parts.pop() ?? '';
+      // A record is at most a few KiB: a longer unterminated one is not a kmsg record.
+      if (carry.length > 64 * 1024) carry = '';
       for (const p of parts) {
         const l = kmsgRecordToLine(p);
         if (l !== undefined) lines.push(l);

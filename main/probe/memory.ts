@@ -9,6 +9,7 @@
 import type { ArtifactFacts, NodeRange } from '../../engine/import/facts.js';
 import { hexNumber } from '../../engine/import/facts.js';
 import { normalizeType } from '../../engine/import/e820.js';
+import { isMemoryBlockSize } from '../../engine/host/validate.js';
 import { parseCpuList, type SysRoot } from './sysfs-read.js';
 
 export interface MemoryBlock {
@@ -34,6 +35,14 @@ export function readMemoryBlocks(
   const blockSize = hexNumber(bs.value.trim());
   if (!blockSize) {
     missing.push({ fact: 'memory blocks', why: `block_size_bytes "${bs.value.trim()}" is not hex` });
+    return [];
+  }
+  if (!isMemoryBlockSize(blockSize)) {
+    // Only this fact is lost: the rest of the record stands.
+    missing.push({
+      fact: 'memory blocks',
+      why: `block_size_bytes "${bs.value.trim()}" is not a memory block size (a power of two from 128 KiB to 1 TiB)`,
+    });
     return [];
   }
   facts.memoryBlockSize = blockSize;

@@ -4,9 +4,9 @@
  * offset (needs root and `modprobe msr`). Fixture trees may instead hold
  * dev/cpu/N/msr.txt with "INDEX VALUE" hex lines.
  */
-import { closeSync, existsSync, openSync, readFileSync, readSync } from 'node:fs';
+import { closeSync, constants, existsSync, fstatSync, openSync, readSync } from 'node:fs';
 import { join } from 'node:path';
-import { reason } from './sysfs-read.js';
+import { readProbeFile, reason } from './sysfs-read.js';
 
 export const MSR = {
   /** IA32_MKTME_KEYID_PARTITIONING: 31:0 MKTME KeyIDs, 63:32 TDX private KeyIDs. */
@@ -40,7 +40,16 @@ export class DevMsrReader implements MsrReader {
   read(index: number): MsrRead {
     let fd: number;
     try {
-      fd = openSync(this.file, 'r');
+      // Non-blocking, and only a device or a regular file: a FIFO put in its place must not hang the probe.
+      fd = openSync(this.file, constants.O_RDONLY | constants.O_NONBLOCK);
+      const st = fstatSync(fd);
+      if (!st.isCharacterDevice() && !st.isFile()) {
+        closeSync(fd);
+        return {
+          ok: false,
+          why: `${this.source}: ${st.isDirectory() ? 'is a directory, not a file' : 'not a device or a regular file'}`,
+        };
+      }
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
       if (code === 'ENOENT')
@@ -70,7 +79,7 @@ export class TextMsrReader implements MsrReader {
     file: string,
     readonly source: string,
   ) {
-    for (const line of readFileSync(file, 'utf8').split('\n')) {
+    for (const line of readProbeFile(file).split('\n')) {
       const m = /^\s*(0x[0-9a-fA-F]+)\s+(0x[0-9a-fA-F]+)\s*(?:#.*)?$/.exec(line);
       if (m) this.values.set(parseInt(m[1], 16), BigInt(m[2]));
     }

@@ -24,7 +24,7 @@ import { readCxlAndDax, readFirmwareMemmap, readMemoryBlocks, readNodes } from '
 import { MSR, msrReaderFor, type MsrRead, type MsrReader } from './msr.js';
 import { SysRoot } from './sysfs-read.js';
 import { readTdxHost, type TdxHostDevice } from './tdx-host.js';
-import { readFileSync } from 'node:fs';
+import { readTextFile } from '../node/input-file.js';
 
 export interface ProbeOptions {
   root?: string;
@@ -179,13 +179,9 @@ export function probeHost(opts: ProbeOptions = {}): ProbeReport {
   let kmsgLines: string[] | undefined;
   let kmsgNoTdx = false;
   if (opts.dmesgFile) {
-    try {
-      kmsgLines = readFileSync(opts.dmesgFile, 'utf8').split('\n');
-      sys.read.push({ source: opts.dmesgFile, what: 'kernel messages' });
-    } catch (e) {
-      kmsgWhy = `${opts.dmesgFile}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`;
-      sys.failed.push({ source: opts.dmesgFile, why: kmsgWhy });
-    }
+    // A file the user named: any problem with it is bad input (exit 2), not a missing fact.
+    kmsgLines = readTextFile(opts.dmesgFile, 'dmesg').split('\n');
+    sys.read.push({ source: opts.dmesgFile, what: 'kernel messages' });
   } else {
     const k = readKmsg(sys.path('dev/kmsg'), '/dev/kmsg');
     if (k.ok) {

@@ -3,13 +3,17 @@
  * in tests) with failures kept as reasons, never thrown: the probe says what
  * it could not read and why, and carries on.
  */
-import { readFileSync, readdirSync, readlinkSync, lstatSync } from 'node:fs';
+import { readdirSync, readlinkSync, lstatSync } from 'node:fs';
 import { join } from 'node:path';
+import { readRegularFile, UnreadableInput } from '../node/input-file.js';
+import { INPUT_LIMITS } from '../node/input-limits.js';
 
 export type Read<T> = { ok: true; value: T } | { ok: false; why: string };
 
 /** A filesystem error as a reason a person understands. */
 export function reason(e: unknown): string {
+  // A FIFO, a device or a huge file in a copied tree is skipped, never read (it could block or never end).
+  if (e instanceof UnreadableInput) return e.message;
   const code = (e as NodeJS.ErrnoException).code;
   switch (code) {
     case 'ENOENT':
@@ -43,7 +47,7 @@ export class SysRoot {
 
   text(rel: string, what: string, opts: { quiet?: boolean } = {}): Read<string> {
     try {
-      const value = readFileSync(this.path(rel), 'utf8');
+      const value = readProbeFile(this.path(rel));
       this.read.push({ source: this.name(rel), what });
       return { ok: true, value };
     } catch (e) {
@@ -70,11 +74,16 @@ export class SysRoot {
   link(rel: string): string | undefined {
     try {
       if (lstatSync(this.path(rel)).isSymbolicLink()) return readlinkSync(this.path(rel));
-      return readFileSync(this.path(rel), 'utf8').trim();
+      return readProbeFile(this.path(rel)).trim();
     } catch {
       return undefined;
     }
   }
+}
+
+/** One /proc or /sys file (or its copy): regular files only, bounded in size. */
+export function readProbeFile(file: string): string {
+  return readRegularFile(file, INPUT_LIMITS['probe-file'].bytes).toString('utf8');
 }
 
 /** "0-3,8-11" -> [0,1,2,3,8,9,10,11] */

@@ -2,13 +2,15 @@
  * Store failures the CLI reports as one line and exit 2 (bad input or
  * environment): they extend InputError so runCli prints them without a trace.
  */
-import { InputError } from '../node/input-file.js';
+import { InputError } from '../node/input-error.js';
+import { markDamaged } from './health.js';
 
 export type StoreErrorCode =
   | 'newer-schema'
   | 'not-sqlite'
   | 'not-lab-db'
   | 'corrupt'
+  | 'inconsistent-schema'
   | 'locked'
   | 'read-only'
   | 'cannot-open'
@@ -23,10 +25,20 @@ export class StoreError extends InputError {
   constructor(
     readonly code: StoreErrorCode,
     message: string,
+    /** A read-only open of a notebook whose schema is older than this tdx-lab's (it must be migrated first). */
+    readonly needsUpgrade = false,
   ) {
     super(message, 2);
     this.name = 'StoreError';
   }
+}
+
+/** What every command says about a damaged notebook. */
+export function damagedError(file: string, why: string): StoreError {
+  return new StoreError(
+    'corrupt',
+    `${file}: the notebook is damaged (${why}); tdx-lab will not write to it. Salvage what can still be read with \`tdx-lab session recover --db ${file} --out NEW.db\`, or restore a backup`,
+  );
 }
 
 /** better-sqlite3 throws SqliteError with a `code` like SQLITE_BUSY or SQLITE_READONLY_DBMOVED. */
@@ -55,11 +67,11 @@ export function storeErrorFrom(file: string, e: unknown, busyTimeoutMs?: number)
     throw new StoreError('read-only', `${file}: cannot write: the database or its folder is read-only (${why})`);
   if (code === 'SQLITE_NOTADB')
     throw new StoreError('not-sqlite', `${file}: not a SQLite database (is this the right file?)`);
-  if (code.startsWith('SQLITE_CORRUPT'))
-    throw new StoreError(
-      'corrupt',
-      `${file}: the database is corrupt (${why}); it was left untouched — restore it from a backup or point --db elsewhere`,
-    );
+  if (code.startsWith('SQLITE_CORRUPT')) {
+    // Seen once, remembered: no later command writes to this file (health.ts).
+    markDamaged(file, why);
+    throw damagedError(file, why);
+  }
   if (code.startsWith('SQLITE_CANTOPEN'))
     throw new StoreError('cannot-open', `${file}: cannot open the database (missing folder, or a read-only location)`);
   if (code.startsWith('SQLITE_CONSTRAINT'))

@@ -90,25 +90,49 @@ function fill(params: unknown[], o: number, runId: number, e: EventInput, seq: n
   params[o + 6] = e.payload === undefined || e.payload === null ? null : JSON.stringify(e.payload);
 }
 
-/** Writes the events (call inside the run's transaction); returns how many. */
-export function writeEvents(q: Sql, runId: number, events: Iterable<EventInput>): number {
-  const batch = q.stmt(INSERT_HEAD + Array(BATCH).fill(ROW).join(', '));
-  const one = q.stmt(INSERT_HEAD + ROW);
-  const params: unknown[] = new Array(BATCH * COLS);
-  const addrs = new AddrRows();
-  let n = 0;
-  let inBatch = 0;
-  for (const e of events) {
-    fill(params, inBatch * COLS, runId, e, e.seq ?? n, addrs);
-    n++;
-    if (++inBatch === BATCH) {
-      batch.run(params);
-      inBatch = 0;
+/**
+ * Writes a run's events as they come (call inside the run's transaction):
+ * rows in batches, then the address index in key order at finish().
+ */
+export class EventWriter {
+  private readonly batch: ReturnType<Sql['stmt']>;
+  private readonly one: ReturnType<Sql['stmt']>;
+  private readonly params: unknown[] = new Array(BATCH * COLS);
+  private readonly addrs = new AddrRows();
+  private n = 0;
+  private inBatch = 0;
+
+  constructor(
+    private readonly q: Sql,
+    private readonly runId: number,
+  ) {
+    this.batch = q.stmt(INSERT_HEAD + Array(BATCH).fill(ROW).join(', '));
+    this.one = q.stmt(INSERT_HEAD + ROW);
+  }
+
+  push(e: EventInput): void {
+    fill(this.params, this.inBatch * COLS, this.runId, e, e.seq ?? this.n, this.addrs);
+    this.n++;
+    if (++this.inBatch === BATCH) {
+      this.batch.run(this.params);
+      this.inBatch = 0;
     }
   }
-  for (let i = 0; i < inBatch; i++) one.run(params.slice(i * COLS, (i + 1) * COLS));
-  writeAddrRows(q, runId, addrs);
-  return n;
+
+  /** Writes what is pending and the address index; returns how many events were written. */
+  finish(): number {
+    for (let i = 0; i < this.inBatch; i++) this.one.run(this.params.slice(i * COLS, (i + 1) * COLS));
+    this.inBatch = 0;
+    writeAddrRows(this.q, this.runId, this.addrs);
+    return this.n;
+  }
+}
+
+/** Writes the events (call inside the run's transaction); returns how many. */
+export function writeEvents(q: Sql, runId: number, events: Iterable<EventInput>): number {
+  const w = new EventWriter(q, runId);
+  for (const e of events) w.push(e);
+  return w.finish();
 }
 
 /** Writes the address index in key order, so every insert is an append. */

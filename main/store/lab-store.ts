@@ -8,14 +8,9 @@ import type Database from 'better-sqlite3';
 import { StoreError, storeErrorFrom } from './errors.js';
 import { diffRuns, diffSessions, type RunDiff, type RunSnapshot, type SessionDiff } from './diff.js';
 import { DEFAULT_EVENT_LIMIT, countEvents, eventsInRange, eventsInWindow } from './events.js';
-import {
-  EXPORT_FORMAT,
-  EXPORT_VERSION,
-  buildExport,
-  importExport,
-  validateExport,
-  type SessionExport,
-} from './export-format.js';
+import { EXPORT_FORMAT, EXPORT_VERSION, type SessionExport } from './export-format.js';
+import { exportPieces } from './export-stream.js';
+import { importSessionText } from './import-stream.js';
 import { addHost, findOrAddHost, getHost, listHosts } from './hosts.js';
 import { SCHEMA_VERSION, userVersion } from './migrations.js';
 import { addNote, listNotes } from './notes.js';
@@ -51,6 +46,8 @@ export type { SessionRef } from './sessions.js';
 export class LabStore {
   private readonly q: Sql;
   private readonly busyTimeoutMs: number;
+  /** Set once SQLite reported damage: from then on every call refuses (health.ts). */
+  private damaged?: StoreError;
 
   private constructor(
     db: Database.Database,
@@ -69,10 +66,16 @@ export class LabStore {
 
   /** Runs fn, turning SQLite errors (busy, corrupt, read-only...) into StoreErrors naming the file. */
   private guard<T>(fn: () => T): T {
+    if (this.damaged) throw this.damaged;
     try {
       return fn();
     } catch (e) {
-      storeErrorFrom(this.path, e, this.busyTimeoutMs);
+      try {
+        storeErrorFrom(this.path, e, this.busyTimeoutMs);
+      } catch (se) {
+        if (se instanceof StoreError && se.code === 'corrupt') this.damaged = se;
+        throw se;
+      }
     }
   }
 
@@ -222,9 +225,26 @@ export class LabStore {
 
   // Export / import
 
-  /** The session as a portable document (format tdx-lab-session v1). */
+  /** The session as a portable document (format tdx-lab-session v1), in memory: for small sessions. */
   exportSession(session: SessionRef): SessionExport {
-    return this.guard(() => buildExport(this.q, session));
+    return this.guard(() => {
+      const parts = [...exportPieces(this.q, session)].map((p) => (typeof p === 'string' ? p : p.toString('utf8')));
+      return JSON.parse(parts.join('')) as SessionExport;
+    });
+  }
+
+  /**
+   * The same document as pieces, produced one at a time (a session of any
+   * size; export-stream.ts). SQLite errors while reading surface as StoreErrors.
+   */
+  *exportPieces(session: SessionRef): Generator<string | Buffer> {
+    if (this.damaged) throw this.damaged;
+    const it = exportPieces(this.q, session);
+    for (;;) {
+      const r = this.guard(() => it.next());
+      if (r.done) return;
+      yield r.value;
+    }
   }
 
   /** Remembers that a report/export file was written from a session. */
@@ -249,8 +269,16 @@ export class LabStore {
    * with StoreError('exists') if the session name is taken and no `rename` is given.
    */
   importSession(file: string, doc: unknown, rename?: string): SessionInfo {
-    const valid = validateExport(file, doc);
-    return this.guard(() => importExport(this.q, file, valid, rename));
+    const text = JSON.stringify(doc) ?? 'null';
+    return this.importSessionFrom(file, (push) => push(text), rename);
+  }
+
+  /**
+   * Imports a session file read in one pass: `read` calls `push` with each
+   * chunk of text (import-stream.ts). One transaction: a bad file writes nothing.
+   */
+  importSessionFrom(file: string, read: (push: (chunk: string) => void) => void, rename?: string): SessionInfo {
+    return this.guard(() => importSessionText(this.q, file, read, rename));
   }
 
   /** Integrity check (PRAGMA integrity_check): 'ok' or SQLite's first complaint. */

@@ -12,6 +12,8 @@ export const APPLICATION_ID = 0x5444584c;
 export interface Migration {
   version: number;
   what: string;
+  /** The tables and indexes it creates: what a file of this version must hold (checked on open). */
+  objects: readonly string[];
   up(db: Database.Database): void;
 }
 
@@ -137,6 +139,20 @@ export const MIGRATIONS: readonly Migration[] = [
   {
     version: 1,
     what: 'sessions, hosts, runs, TDMR tables, events (time index), notes',
+    objects: [
+      'sessions',
+      'hosts',
+      'hosts_session',
+      'runs',
+      'runs_session',
+      'runs_host',
+      'run_tdmrs',
+      'events',
+      'events_time',
+      'notes',
+      'notes_session',
+      'notes_run',
+    ],
     up(db) {
       db.exec(V1);
       db.pragma(`application_id = ${APPLICATION_ID}`);
@@ -145,6 +161,7 @@ export const MIGRATIONS: readonly Migration[] = [
   {
     version: 2,
     what: 'event_addrs address index (span classes), report exports',
+    objects: ['event_addrs', 'exports', 'exports_session'],
     up(db) {
       db.function('tdx_span_class', { deterministic: true }, (span: unknown) => spanClass(Number(span)));
       db.exec(V2);
@@ -174,4 +191,30 @@ export function migrateTo(db: Database.Database, target: number = SCHEMA_VERSION
     return userVersion(db);
   });
   return apply.immediate();
+}
+
+/**
+ * Whether the tables and indexes match the schema version the file claims:
+ * undefined when they do, else what is wrong. A mismatch means something
+ * other than tdx-lab changed the file; migrating it would fail half-way.
+ */
+export function schemaMismatch(db: Database.Database, version: number): string | undefined {
+  const have = new Set(
+    (
+      db
+        .prepare(`SELECT name FROM sqlite_master WHERE type IN ('table', 'index') AND name NOT LIKE 'sqlite_%'`)
+        .all() as {
+        name: string;
+      }[]
+    ).map((r) => r.name),
+  );
+  for (const m of MIGRATIONS) {
+    for (const o of m.objects) {
+      if (m.version <= version && !have.has(o))
+        return `schema version ${version}, but ${o} (of version ${m.version}) is missing`;
+      if (m.version > version && have.has(o))
+        return `schema version ${version}, but it already has ${o}, which version ${m.version} adds`;
+    }
+  }
+  return undefined;
 }

@@ -6,7 +6,7 @@
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
 
 export type PayloadCodec = 'json' | 'json+deflate';
-const COMPRESS_ABOVE = 4096;
+export const COMPRESS_ABOVE = 4096;
 
 export function encodePayload(value: unknown): { data: string | Buffer; codec: PayloadCodec } | null {
   if (value === undefined) return null;

@@ -120,24 +120,26 @@ export function insertRun(q: Sql, sessionId: number, run: RunInput, events?: Ite
   });
 }
 
-function writeTdmrs(q: Sql, runId: number, tdmrs: StoredTdmr[]): void {
-  const ins = q.stmt(
+/** One TDMR row of a run (index i in the kernel's table). */
+export function writeTdmr(q: Sql, runId: number, i: number, t: StoredTdmr): void {
+  q.stmt(
     `INSERT INTO run_tdmrs (run_id, idx, base, size, pamt_nid, pamt_base, pamt_4k, pamt_2m, pamt_1g, reserved) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  ).run(
+    runId,
+    i,
+    t.base,
+    t.size,
+    t.pamtNid,
+    t.pamt?.base ?? null,
+    t.pamt?.size4k ?? null,
+    t.pamt?.size2m ?? null,
+    t.pamt?.size1g ?? null,
+    JSON.stringify(t.reserved),
   );
-  tdmrs.forEach((t, i) =>
-    ins.run(
-      runId,
-      i,
-      t.base,
-      t.size,
-      t.pamtNid,
-      t.pamt?.base ?? null,
-      t.pamt?.size4k ?? null,
-      t.pamt?.size2m ?? null,
-      t.pamt?.size1g ?? null,
-      JSON.stringify(t.reserved),
-    ),
-  );
+}
+
+function writeTdmrs(q: Sql, runId: number, tdmrs: StoredTdmr[]): void {
+  tdmrs.forEach((t, i) => writeTdmr(q, runId, i, t));
 }
 
 export function getRun(q: Sql, id: number): RunRecord | null {

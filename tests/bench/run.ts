@@ -14,6 +14,7 @@ const SUITES: ReadonlyArray<[string, () => Promise<BenchModule>]> = [
   ['kernel plan', () => import('./plan.bench.js')],
   ['session store', () => import('./store.bench.js')],
   ['store worker', () => import('./store-worker.bench.js')],
+  ['session export and import', () => import('./session-io.bench.js')],
   ['hotplug scenario', () => import('./hotplug.bench.js')],
   ['sweep throughput', () => import('./sweep.bench.js')],
   ['report', () => import('./report.bench.js')],

@@ -113,7 +113,7 @@ test('a database corrupted inside: queries fail with a one-line corrupt error, e
     const before = readFileSync(file);
     const res = cli(['session', 'show', 'keep-me', '--db', file]);
     assert.equal(res.status, 2, res.stderr);
-    assert.match(res.stderr, /^tdx-lab: .*lab\.db: (the database is corrupt|not a SQLite database)/);
+    assert.match(res.stderr, /^tdx-lab: .*lab\.db: (the notebook is damaged|not a SQLite database)/);
     assert.equal(res.stderr.trimEnd().split('\n').length, 1);
     assert.deepEqual(
       readFileSync(file).subarray(4 * 4096),

@@ -74,27 +74,36 @@ function assertRunsWhole(db: string, session: string, mustHave: { id: number; n:
   }
 }
 
-test('SIGKILL in the middle of writing: integrity ok, every reported commit present and whole, nothing half-written', async () => {
+/** Kills per run of the test: at least 30, here and in CI. */
+const KILLS = 30;
+
+test(`SIGKILL in the middle of writing, ${KILLS} times: integrity ok, every reported commit present and whole, nothing half-written`, async () => {
   const { dir, cleanup } = tempDir();
   try {
     const db = join(dir, 'lab.db');
-    for (let round = 0; round < 3; round++) {
-      const w = startWriter(db, 'crash', 1000, 10_000);
-      // Let it commit a few runs (more each round), then kill it without warning.
-      const target = 3 + round * 2;
+    const everCommitted: { id: number; n: number }[] = [];
+    let kills = 0;
+    for (let round = 0; round < KILLS; round++) {
+      const w = startWriter(db, 'crash', 1000, 2000 + (round % 5) * 700);
+      // Let it commit a run or two, then kill it without warning at a different point each time.
+      const target = 1 + (round % 3);
       while (committed(w.lines).length < target) {
         if (w.child.exitCode !== null) break;
-        await sleep(5);
+        await sleep(2);
       }
-      await sleep(7 * round); // land at a different point inside the next transaction
+      await sleep((round * 7) % 23);
       w.child.kill('SIGKILL');
       const { signal } = await w.exited;
-      assert.equal(signal, 'SIGKILL');
+      assert.equal(signal, 'SIGKILL', `round ${round}: the writer was killed`);
+      kills++;
       const done = committed(w.lines);
-      assert.ok(done.length >= target, `the writer committed ${done.length} runs before the kill`);
-      const total = assertRunsWhole(db, 'crash', done);
-      assert.ok(total >= done.length);
+      assert.ok(done.length >= target, `round ${round}: the writer committed ${done.length} runs before the kill`);
+      everCommitted.push(...done);
+      // Every run ever reported committed, in every earlier round too, is still there and whole.
+      const total = assertRunsWhole(db, 'crash', everCommitted);
+      assert.ok(total >= everCommitted.length);
     }
+    assert.equal(kills, KILLS);
   } finally {
     cleanup();
   }

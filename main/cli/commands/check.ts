@@ -11,9 +11,11 @@ import { checkBoot, describeLayout, renderBootCheck, type BootCheck } from '../.
 import type { ObservedBoot } from '../../../engine/import/observed.js';
 import { importFiles } from '../../import/import-files.js';
 import { hostFromJson } from '../../node/host-file.js';
-import { InputError } from '../../node/input-file.js';
-import { isObservedBoot } from '../../node/recorded-file.js';
+import { InputError, problemsMessage } from '../../node/input-file.js';
+import { parseObserved } from '../../../engine/import/observed-schema.js';
 import { EXIT_BAD_INPUT, EXIT_OK, EXIT_TDX_FAILED } from '../errors.js';
+import { maxInputSizeOption } from '../options.js';
+import { writeJson, writeMessage, writeText } from '../output.js';
 
 export interface CheckOptions {
   kernel?: KernelVariant;
@@ -34,14 +36,11 @@ export async function loadForCheck(
   const label = files.join(' + ');
   const { doc } = await importFiles(files);
   const d = doc as Record<string, unknown>;
-  if (d.layout_missing) return { observed: (d.observed as ObservedBoot[]) ?? [], why: String(d.layout_missing), label };
+  const observed = d.observed === undefined ? { ok: true as const, value: [] } : parseObserved(d.observed);
+  if (!observed.ok) throw new InputError(problemsMessage(label, observed.problems));
+  if (d.layout_missing) return { observed: observed.value, why: String(d.layout_missing), label };
   const host = hostFromJson(label, doc);
-  const observed = Array.isArray(d.observed) ? d.observed : [];
-  observed.forEach((o, i) => {
-    if (!isObservedBoot(o))
-      throw new InputError(`${label}: $.observed[${i}]: not an observed boot (needs outcome, variant and cmrs)`);
-  });
-  return { host, observed: observed as ObservedBoot[], label };
+  return { host, observed: observed.value, label };
 }
 
 export async function runCheck(files: readonly string[], opts: CheckOptions = {}): Promise<CheckRun> {
@@ -81,18 +80,19 @@ export function register(program: Command): void {
       ).choices(KERNEL_VARIANTS as string[]),
     )
     .option('--json', 'print the per-boot results as JSON')
+    .addOption(maxInputSizeOption())
     .addHelpText(
       'after',
       '\nExit status: 0 the emulator agrees, 1 it disagrees somewhere, 2 bad input or nothing checkable.',
     )
     .action(async (files: string[], opts: CheckOptions) => {
       const run = await runCheck(files, opts);
-      if (opts.json) process.stdout.write(JSON.stringify({ exit: run.exitCode, checks: run.checks }, null, 2) + '\n');
+      if (opts.json) writeJson(JSON.stringify({ exit: run.exitCode, checks: run.checks }, null, 2) + '\n');
       else {
-        if (run.host) process.stdout.write(`${files.join(' + ')}: ${describeLayout(run.host)}\n`);
-        for (const c of run.checks) process.stdout.write(renderBootCheck(c) + '\n');
+        if (run.host) writeText(`${files.join(' + ')}: ${describeLayout(run.host)}`);
+        for (const c of run.checks) writeText(renderBootCheck(c));
       }
-      if (run.message) process.stderr.write(`tdx-lab: ${run.message}\n`);
+      if (run.message) writeMessage(run.message);
       process.exitCode = run.exitCode;
     });
 }

@@ -1,32 +1,35 @@
 /** `tdx-lab import FILE... [--out FILE] [--name NAME] [--session NAME]`: a recorded host from raw artifacts. */
 import type { Command } from 'commander';
-import { writeFileSync } from 'node:fs';
 import { importFiles } from '../../import/import-files.js';
 import { InputError } from '../../node/input-file.js';
 import { EXIT_OK } from '../errors.js';
 import { hostToJson } from '../../../engine/format/host-json.js';
 import { DB_OPTION_HELP, openStoreForCli } from './session.js';
 import { checkSessionName } from '../../store/sessions.js';
+import { resolveDbPath } from '../../store/paths.js';
+import { checkOutputTarget, writeOutputFile } from '../../node/output-file.js';
+import { forceOption, maxInputSizeOption } from '../options.js';
+import { writeJson, writeMessage } from '../output.js';
 
 export interface ImportOptions {
   out?: string;
+  force?: boolean;
   name?: string;
   session?: string;
   db?: string;
 }
 
-/** Writes a document to --out or stdout; an unwritable --out is bad input. */
-export function writeDoc(doc: unknown, out: string | undefined): void {
+/**
+ * Writes a document to --out (never over an existing file without --force,
+ * never over a database; main/node/output-file.ts) or stdout.
+ */
+export function writeDoc(doc: unknown, out: string | undefined, opts: { force?: boolean; db?: string } = {}): void {
   const text = JSON.stringify(doc, null, 2) + '\n';
   if (!out) {
-    process.stdout.write(text);
+    writeJson(text);
     return;
   }
-  try {
-    writeFileSync(out, text);
-  } catch (e) {
-    throw new InputError(`${out}: cannot write (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
-  }
+  writeOutputFile(out, text, { force: opts.force, protect: [resolveDbPath(opts.db).path] });
 }
 
 export function register(program: Command): void {
@@ -37,18 +40,22 @@ export function register(program: Command): void {
     )
     .argument('<file...>', 'artifact files of ONE host (recognised by content)')
     .option('-o, --out <file>', 'write the recorded host here instead of stdout')
+    .addOption(forceOption())
     .option('--name <name>', 'host name (default: the hostname in the artifacts)')
     .option(
       '--session <name>',
       'also keep the host in this lab notebook session (created if missing), as a recorded host',
     )
     .option('--db <path>', DB_OPTION_HELP)
+    .addOption(maxInputSizeOption())
     .addHelpText(
       'after',
       '\nWhat had to be assumed is listed under "assumptions" in the output and on stderr.\nExit status: 0 imported, 2 bad input (the message names the file and line).',
     )
     .action(async (files: string[], opts: ImportOptions) => {
       if (opts.session !== undefined) checkSessionName(opts.session);
+      // Refuse an --out that cannot be written before reading or recording anything.
+      if (opts.out) checkOutputTarget(opts.out, { force: opts.force, protect: [resolveDbPath(opts.db).path] });
       const { doc, result, warnings, readiness } = await importFiles(files, { name: opts.name });
       if (opts.session !== undefined) {
         if (!result.host)
@@ -63,18 +70,18 @@ export function register(program: Command): void {
             origin: 'recorded',
             provenance: { file: files.join(' '), command: 'import', files, assumptions: result.assumptions },
           });
-          process.stderr.write(`tdx-lab: kept host #${host.id} in session '${opts.session}' (${store.path})\n`);
+          writeMessage(`kept host #${host.id} in session '${opts.session}' (${store.path})`);
         } finally {
           store.close();
         }
       }
-      writeDoc(doc, opts.out);
-      for (const w of warnings) process.stderr.write(`tdx-lab: ${w}\n`);
-      for (const a of result.assumptions) process.stderr.write(`tdx-lab: assumed: ${a}\n`);
-      if (readiness) process.stderr.write(`tdx-lab: readiness: ${readiness.summary}\n`);
+      writeDoc(doc, opts.out, { force: opts.force, db: opts.db });
+      for (const w of warnings) writeMessage(w);
+      for (const a of result.assumptions) writeMessage(`assumed: ${a}`);
+      if (readiness) writeMessage(`readiness: ${readiness.summary}`);
       if (!result.host)
-        process.stderr.write(
-          `tdx-lab: ${result.noHostReason}; the output records what the kernel printed but is not a host the emulator can run\n`,
+        writeMessage(
+          `${result.noHostReason}; the output records what the kernel printed but is not a host the emulator can run`,
         );
       process.exitCode = EXIT_OK;
     });

@@ -12,6 +12,8 @@ import { analyzeHost } from '../../../engine/outcome/analyze.js';
 import { DB_OPTION_HELP, openStoreForCli } from './session.js';
 import { recordRun } from '../../store/record-run.js';
 import { checkSessionName } from '../../store/sessions.js';
+import { maxInputSizeOption } from '../options.js';
+import { writeJson, writeMessage, writeText } from '../output.js';
 
 export interface PlanOptions {
   kernel: KernelVariant;
@@ -36,6 +38,7 @@ export function register(program: Command): void {
     .option('--json', 'print the golden RESULT document, one per line, in order')
     .option('--session <name>', 'record each run in this lab notebook session (created if missing)')
     .option('--db <path>', DB_OPTION_HELP)
+    .addOption(maxInputSizeOption())
     .addHelpText(
       'after',
       '\nExit status: 0 when TDX initializes on every host, 1 when it does not on any (the verdict; with --json, the kernel side as the golden RESULT says), 2 for bad input.',
@@ -59,15 +62,15 @@ export function register(program: Command): void {
               outcome,
               provenance: { file, command: 'plan' },
             });
-            process.stderr.write(`tdx-lab: recorded run #${run.id} in session '${opts.session}' (${store.path})\n`);
+            writeMessage(`recorded run #${run.id} in session '${opts.session}' (${store.path})`);
           }
           if (opts.json) {
             const p = plan ?? planTdmrs(host, opts.kernel);
             failed ||= !p.ok;
-            process.stdout.write(JSON.stringify(planToResultJson(p)) + '\n');
+            writeJson(JSON.stringify(planToResultJson(p)) + '\n');
           } else {
             failed ||= !outcome!.verdict.ok;
-            process.stdout.write(renderOutcomeText(file, outcome!) + '\n');
+            writeText(renderOutcomeText(file, outcome!) + '\n');
           }
         }
       } finally {

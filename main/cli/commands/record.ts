@@ -12,6 +12,9 @@ import { renderReadiness } from '../../probe/checklist.js';
 import { recordedHostDoc, type RecordedHostDoc } from '../../../engine/import/recorded.js';
 import { parseHost } from '../../../engine/host/validate.js';
 import { problemsMessage, InputError } from '../../node/input-file.js';
+import { checkOutputTarget } from '../../node/output-file.js';
+import { forceOption } from '../options.js';
+import { writeMessage, writeMessages } from '../output.js';
 import { ENGINE_VERSION } from '../../../engine/version.js';
 import { statSync } from 'node:fs';
 import { EXIT_OK } from '../errors.js';
@@ -19,6 +22,7 @@ import { writeDoc } from './import.js';
 
 export interface RecordOptions {
   out?: string;
+  force?: boolean;
   root?: string;
   dmesg?: string;
   native?: boolean;
@@ -77,6 +81,7 @@ export function register(program: Command): void {
       'Probe this host (memory map, NUMA, CXL/DAX, TDX MSRs, CPUID, kernel TDX messages) and write a recorded host with a TDX readiness checklist',
     )
     .option('-o, --out <file>', 'write the recorded host here instead of stdout')
+    .addOption(forceOption())
     .option('--root <dir>', 'probe a copied /proc, /sys, /dev tree instead of this machine', '/')
     .option('--dmesg <file>', 'read the kernel messages from this saved log instead of /dev/kmsg')
     .option('--no-native', 'do not load the native addon (no CPUID)')
@@ -86,6 +91,7 @@ export function register(program: Command): void {
     )
     .action((opts: RecordOptions) => {
       const root = opts.root ?? '/';
+      if (opts.out) checkOutputTarget(opts.out, { force: opts.force });
       try {
         if (!statSync(root).isDirectory()) throw new InputError(`${root}: --root must be a directory`);
       } catch (e) {
@@ -98,11 +104,11 @@ export function register(program: Command): void {
         native: opts.native === false ? { ok: false, reason: 'disabled with --no-native' } : undefined,
       });
       const doc = recordDoc(report);
-      writeDoc(doc, opts.out);
-      process.stderr.write(renderReadiness(report.readiness) + '\n');
-      for (const m of report.missing) process.stderr.write(`tdx-lab: missing: ${m.fact}: ${m.why}\n`);
-      for (const a of report.result.assumptions) process.stderr.write(`tdx-lab: assumed: ${a}\n`);
-      if (!report.result.host) process.stderr.write(`tdx-lab: ${report.result.noHostReason}\n`);
+      writeDoc(doc, opts.out, { force: opts.force });
+      writeMessages(renderReadiness(report.readiness));
+      for (const m of report.missing) writeMessage(`missing: ${m.fact}: ${m.why}`);
+      for (const a of report.result.assumptions) writeMessage(`assumed: ${a}`);
+      if (!report.result.host) writeMessage(report.result.noHostReason ?? 'no host');
       process.exitCode = EXIT_OK;
     });
 }

@@ -2,7 +2,6 @@
  * `tdx-lab report INPUT --out FILE.{html,svg,png,pdf}`: a visual report of a plan, a scenario or a comparison;
  * `tdx-lab report --session NAME --run ID --out FILE`: the same report for a run in the lab notebook.
  */
-import { writeFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import type { Command } from 'commander';
 import type { KernelVariant } from '../../../engine/host/types.js';
@@ -11,11 +10,15 @@ import { EXIT_OK } from '../errors.js';
 import type { ReportSubject } from '../../report/subject.js';
 import { kernelOption } from './plan.js';
 import { DB_OPTION_HELP, openExistingForCli, runId } from './session.js';
+import { checkOutputTarget, writeOutputFile } from '../../node/output-file.js';
+import { resolveDbPath } from '../../store/paths.js';
+import { forceOption, maxInputSizeOption } from '../options.js';
 
 interface ReportOptions {
   kernel: KernelVariant;
   compare?: string;
   out: string;
+  force?: boolean;
   chromium?: string;
   timestamp?: boolean;
   session?: string;
@@ -81,6 +84,8 @@ export function register(program: Command): void {
       '-o, --out <file>',
       'output file: .html, .svg (the map alone), .png, .pdf, .md (Markdown) or .json (the Outcome)',
     )
+    .addOption(forceOption())
+    .addOption(maxInputSizeOption())
     .option('--chromium <path>', 'headless Chromium for .png/.pdf (default /usr/bin/chromium or chromium on PATH)')
     .option('--timestamp', 'print the generation time in the report (output is then no longer byte-identical)')
     .addHelpText(
@@ -98,17 +103,14 @@ export function register(program: Command): void {
       if (opts.compare !== undefined) parts.push('--compare', quote(basename(opts.compare)));
       if (kernelGiven) parts.push('--kernel', opts.kernel);
       const command = parts.join(' ');
+      // Never over an existing file without --force, never over a database (main/node/output-file.ts).
+      const protect = [resolveDbPath(opts.db).path];
+      checkOutputTarget(opts.out, { force: opts.force, protect });
       const bytes = await renderReport(await subjectsOf(input, opts, kernelGiven, command), format, {
         chromium: opts.chromium,
         timestamp: opts.timestamp ? new Date().toISOString() : undefined,
       });
-      try {
-        writeFileSync(opts.out, bytes);
-      } catch (e) {
-        throw new InputError(
-          `${opts.out}: cannot write (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`,
-        );
-      }
+      writeOutputFile(opts.out, bytes, { force: opts.force, protect });
       process.exitCode = EXIT_OK;
     });
 }

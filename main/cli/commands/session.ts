@@ -3,15 +3,21 @@
  * notebook (one SQLite file; docs/sessions.md). Every subcommand takes
  * --db PATH (else $TDX_LAB_DB, else the per-user data folder).
  */
-import { existsSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { accessSync, closeSync, constants, readSync, rmSync } from 'node:fs';
+import { dirname } from 'node:path';
 import type { Command } from 'commander';
-import { InputError, parseJsonText, readTextFile } from '../../node/input-file.js';
-import { openLabStore, type LabStore } from '../../store/lab-store.js';
+import { InputError, openInput } from '../../node/input-file.js';
+import { checkOutputTarget, writeOutputFile } from '../../node/output-file.js';
+import { openLabStore, StoreError, type LabStore } from '../../store/lab-store.js';
 import { inspectDbFile } from '../../store/open.js';
 import { resolveDbPath } from '../../store/paths.js';
 import { EXPORT_FORMAT, EXPORT_VERSION } from '../../store/export-format.js';
+import { checkNotebook } from '../../store/check.js';
+import { recoverNotebook } from '../../store/recover.js';
 import { renderSessionList, renderSessionShow } from '../render/session-text.js';
 import { renderRunDiff, renderSessionDiff } from '../render/session-diff.js';
+import { forceOption, maxInputSizeOption } from '../options.js';
+import { writeJson, writeText } from '../output.js';
 
 export const DB_OPTION_HELP = 'lab notebook database file (default: $TDX_LAB_DB, else the per-user data folder)';
 
@@ -35,11 +41,37 @@ export function openStoreForCli(dbFlag: string | undefined): LabStore {
   return openLabStore(path, { createDir: isDefault, busyTimeoutMs: busyTimeoutMs() });
 }
 
-/** For commands that only read: undefined when the database does not exist yet (nothing is created). */
-export function openExistingForCli(dbFlag: string | undefined): { store: LabStore | undefined; path: string } {
+/** Whether this process may write the file and its folder (false on read-only media, or another user's file). */
+function writable(path: string): boolean {
+  try {
+    accessSync(path, constants.W_OK);
+    accessSync(dirname(path), constants.W_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * For commands that only read: opened read-only, so they work on read-only
+ * files and media; undefined when the database does not exist yet (nothing
+ * is created). A notebook of an older schema is migrated first where it can be.
+ */
+export function openExistingForCli(
+  dbFlag: string | undefined,
+  opts: { fullCheck?: boolean } = {},
+): { store: LabStore | undefined; path: string } {
   const { path } = resolveDbPath(dbFlag);
   if (inspectDbFile(path) === 'missing') return { store: undefined, path };
-  return { store: openStoreForCli(dbFlag), path };
+  try {
+    return {
+      store: openLabStore(path, { readonly: true, fullCheck: opts.fullCheck, busyTimeoutMs: busyTimeoutMs() }),
+      path,
+    };
+  } catch (e) {
+    if (e instanceof StoreError && e.needsUpgrade && writable(path)) return { store: openStoreForCli(dbFlag), path };
+    throw e;
+  }
 }
 
 function withStore<T>(store: LabStore, fn: (s: LabStore) => T): T {
@@ -51,7 +83,11 @@ function withStore<T>(store: LabStore, fn: (s: LabStore) => T): T {
 }
 
 function out(text: string): void {
-  process.stdout.write(text.endsWith('\n') ? text : text + '\n');
+  writeText(text);
+}
+
+function outJson(text: string): void {
+  writeJson(text + '\n');
 }
 
 function noDb(path: string, what: string): never {
@@ -90,7 +126,8 @@ export function register(program: Command): void {
     .action((opts: DbOptions & { json?: boolean }) => {
       const { store, path } = openExistingForCli(opts.db);
       const sessions = store ? withStore(store, (s) => s.listSessions()) : [];
-      out(opts.json ? JSON.stringify(sessions) : renderSessionList(path, sessions));
+      if (opts.json) outJson(JSON.stringify(sessions));
+      else out(renderSessionList(path, sessions));
     });
 
   session
@@ -105,7 +142,8 @@ export function register(program: Command): void {
       withStore(store, (st) => {
         const s = st.getSession(name);
         if (!s) throw new InputError(`${st.path}: no session named '${name}' (see: tdx-lab session list)`);
-        out(opts.json ? JSON.stringify(s) : renderSessionShow(st.path, s));
+        if (opts.json) outJson(JSON.stringify(s));
+        else out(renderSessionShow(st.path, s));
       });
     });
 
@@ -115,9 +153,9 @@ export function register(program: Command): void {
     .argument('<name>', 'session name')
     .option('--db <path>', DB_OPTION_HELP)
     .action((name: string, opts: DbOptions) => {
-      const { store, path } = openExistingForCli(opts.db);
-      if (!store) noDb(path, `named '${name}'`);
-      withStore(store, (st) => {
+      const { path } = resolveDbPath(opts.db);
+      if (inspectDbFile(path) === 'missing') noDb(path, `named '${name}'`);
+      withStore(openStoreForCli(opts.db), (st) => {
         const s = st.deleteSession(name);
         out(`deleted session '${s.name}' (${s.runCount} runs, ${s.hostCount} hosts, ${s.noteCount} notes)`);
       });
@@ -130,9 +168,9 @@ export function register(program: Command): void {
     .argument('<new-name>', 'new name')
     .option('--db <path>', DB_OPTION_HELP)
     .action((name: string, newName: string, opts: DbOptions) => {
-      const { store, path } = openExistingForCli(opts.db);
-      if (!store) noDb(path, `named '${name}'`);
-      withStore(store, (st) => {
+      const { path } = resolveDbPath(opts.db);
+      if (inspectDbFile(path) === 'missing') noDb(path, `named '${name}'`);
+      withStore(openStoreForCli(opts.db), (st) => {
         const s = st.renameSession(name, newName);
         out(`renamed session '${name}' to '${s.name}'`);
       });
@@ -186,10 +224,12 @@ export function register(program: Command): void {
         const rb = resolve(b);
         if ('run' in ra && 'run' in rb) {
           const d = st.diffRuns(ra.run, rb.run);
-          out(opts.json ? JSON.stringify(d) : renderRunDiff(d));
+          if (opts.json) outJson(JSON.stringify(d));
+          else out(renderRunDiff(d));
         } else if ('session' in ra && 'session' in rb) {
           const d = st.diffSessions(ra.session, rb.session);
-          out(opts.json ? JSON.stringify(d) : renderSessionDiff(d));
+          if (opts.json) outJson(JSON.stringify(d));
+          else out(renderSessionDiff(d));
         } else {
           throw new InputError(
             `cannot compare a run with a session: give two run ids or two session names (session:NAME forces a name)`,
@@ -202,29 +242,22 @@ export function register(program: Command): void {
     .command('export')
     .description(`Write a session to one portable JSON file (format ${EXPORT_FORMAT} v${EXPORT_VERSION})`)
     .argument('<name>', 'session name')
-    .requiredOption('-o, --out <file>', 'file to write')
-    .option('-f, --force', 'overwrite the file if it exists')
+    .requiredOption('-o, --out <file>', 'file to write (never a database)')
+    .addOption(forceOption())
     .option('--db <path>', DB_OPTION_HELP)
     .action((name: string, opts: DbOptions & { out: string; force?: boolean }) => {
-      const { store, path } = openExistingForCli(opts.db);
-      if (!store) noDb(path, `named '${name}'`);
+      const { path } = resolveDbPath(opts.db);
+      if (inspectDbFile(path) === 'missing') noDb(path, `named '${name}'`);
+      const protect = [path];
+      checkOutputTarget(opts.out, { force: opts.force, protect });
+      // A notebook we may write remembers its exports; a read-only one is exported all the same.
+      const rw = writable(path);
+      const store = rw ? openStoreForCli(opts.db) : openExistingForCli(opts.db, { fullCheck: true }).store!;
       withStore(store, (st) => {
-        if (existsSync(opts.out) && !opts.force)
-          throw new InputError(`${opts.out}: already exists; use --force to overwrite it`);
-        const text = JSON.stringify(st.exportSession(name)) + '\n';
-        // Write beside the target, then rename: a failure never leaves half a file.
-        const tmp = `${opts.out}.tmp-${process.pid}`;
-        try {
-          writeFileSync(tmp, text);
-          renameSync(tmp, opts.out);
-        } catch (e) {
-          rmSync(tmp, { force: true });
-          throw new InputError(
-            `${opts.out}: cannot write (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`,
-          );
-        }
-        const bytes = Buffer.byteLength(text);
-        st.recordExport(name, opts.out, bytes);
+        st.requireSession(name);
+        // Streamed: the document is written piece by piece to a temporary file, then renamed.
+        const bytes = writeOutputFile(opts.out, st.exportPieces(name), { force: opts.force, protect });
+        if (rw) st.recordExport(name, opts.out, bytes);
         out(`exported session '${name}' to ${opts.out} (${bytes} bytes)`);
       });
     });
@@ -235,14 +268,115 @@ export function register(program: Command): void {
     .argument('<file>', 'export file written by tdx-lab session export')
     .option('--rename <name>', 'import under this name instead of the one in the file')
     .option('--db <path>', DB_OPTION_HELP)
+    .addOption(maxInputSizeOption())
     .action((file: string, opts: DbOptions & { rename?: string }) => {
-      // Read and parse before opening the database: bad files never touch it.
-      const doc = parseJsonText(file, readTextFile(file));
-      withStore(openStoreForCli(opts.db), (st) => {
-        const s = st.importSession(file, doc, opts.rename);
-        out(
-          `imported session '${s.name}' (#${s.id}: ${s.runCount} runs, ${s.hostCount} hosts, ${s.noteCount} notes) into ${st.path}`,
-        );
-      });
+      // Open the file before the database: a missing, special or oversized file never touches it.
+      const input = openInput(file, 'session-export');
+      const { path } = resolveDbPath(opts.db);
+      const existed = inspectDbFile(path) !== 'missing';
+      try {
+        const store = openStoreForCli(opts.db);
+        withStore(store, (st) => {
+          const s = st.importSessionFrom(file, (push) => readUtf8Chunks(file, input.fd, push), opts.rename);
+          out(
+            `imported session '${s.name}' (#${s.id}: ${s.runCount} runs, ${s.hostCount} hosts, ${s.noteCount} notes) into ${st.path}`,
+          );
+        });
+      } catch (e) {
+        // A failed import into a notebook it had to create leaves no notebook behind.
+        if (!existed) for (const f of [path, `${path}-wal`, `${path}-shm`]) rmSync(f, { force: true });
+        throw e;
+      } finally {
+        closeSync(input.fd);
+      }
     });
+
+  session
+    .command('check')
+    .description(
+      'Check the whole notebook for damage (read-only): every page and index, foreign keys, run event counts',
+    )
+    .option('--json', 'print the result as JSON')
+    .option('--db <path>', DB_OPTION_HELP)
+    .addHelpText(
+      'after',
+      '\nExit status: 0 sound, 1 damaged (and remembered: commands refuse the file until a check finds it sound), 2 not a notebook.',
+    )
+    .action((opts: DbOptions & { json?: boolean }) => {
+      const { path } = resolveDbPath(opts.db);
+      if (inspectDbFile(path, false) === 'missing') throw new InputError(`${path}: no such database`);
+      const c = checkNotebook(path);
+      if (opts.json) outJson(JSON.stringify(c));
+      else if (c.ok)
+        out(
+          `${path}: ok (${c.counts!.sessions} sessions, ${c.counts!.runs} runs, ${c.counts!.events} events; every page, index, foreign key and event count checked)`,
+        );
+      else
+        out(
+          [
+            `${path}: DAMAGED`,
+            ...c.problems.map((p) => `  ${p}`),
+            `Salvage what can still be read: tdx-lab session recover --db ${path} --out NEW.db`,
+          ].join('\n'),
+        );
+      process.exitCode = c.ok ? 0 : 1;
+    });
+
+  session
+    .command('recover')
+    .description(
+      'Salvage what can still be read from a damaged notebook into a NEW notebook file (the original is only read)',
+    )
+    .requiredOption('-o, --out <file>', 'the new notebook to create (must not exist)')
+    .option('--json', 'print what was kept and lost as JSON')
+    .option('--db <path>', DB_OPTION_HELP)
+    .action((opts: DbOptions & { out: string; json?: boolean }) => {
+      const { path } = resolveDbPath(opts.db);
+      if (inspectDbFile(path, false) === 'missing') throw new InputError(`${path}: no such database`);
+      // A new file only: never over anything, a database least of all.
+      checkOutputTarget(opts.out, { protect: [path] });
+      const r = recoverNotebook(path, opts.out);
+      if (opts.json) outJson(JSON.stringify(r));
+      else {
+        const lines = [
+          `recovered into ${opts.out}: ${r.sessions} sessions, ${r.hosts} hosts, ${r.runs} runs (${r.events} events), ${r.notes} notes`,
+          ...r.lostRuns.map((l) => `  lost run #${l.id}: ${l.why}`),
+          ...r.unreadable.map(
+            (u) =>
+              `  unreadable: ${u.table} rows after id ${u.after}${u.upTo < Number.MAX_SAFE_INTEGER ? ` up to ${u.upTo}` : ''}`,
+          ),
+          ...r.detachedRuns.map((id) => `  run #${id}: its host was unreadable; kept without it`),
+          ...r.renamedSessions.map((id) => `  session #${id}: its name was unreadable; kept as 'recovered-${id}'`),
+          `${path} was not changed.`,
+        ];
+        out(lines.join('\n'));
+      }
+    });
+}
+
+/** Feeds a file's text to `push` in chunks: UTF-8 (a BOM is skipped by the scanner), invalid bytes refused. */
+function readUtf8Chunks(file: string, fd: number, push: (chunk: string) => void): void {
+  const decoder = new TextDecoder('utf-8', { fatal: true });
+  const buf = Buffer.allocUnsafe(1 << 20);
+  let first = true;
+  for (;;) {
+    const n = readSync(fd, buf, 0, buf.length, null);
+    if (n === 0) break;
+    if (first && ((buf[0] === 0xff && buf[1] === 0xfe) || (buf[0] === 0xfe && buf[1] === 0xff)))
+      throw new InputError(`${file}: UTF-16 text (it starts with a UTF-16 byte order mark); save it as UTF-8`);
+    first = false;
+    let text: string;
+    try {
+      text = decoder.decode(buf.subarray(0, n), { stream: true });
+    } catch {
+      throw new InputError(`${file}: not UTF-8 text; is this the right file?`);
+    }
+    if (text) push(text);
+  }
+  try {
+    const rest = decoder.decode();
+    if (rest) push(rest);
+  } catch {
+    throw new InputError(`${file}: not UTF-8 text (it ends inside a character)`);
+  }
 }

@@ -12,6 +12,8 @@ import { DB_OPTION_HELP, openStoreForCli } from './session.js';
 import { recordRun } from '../../store/record-run.js';
 import { checkSessionName } from '../../store/sessions.js';
 import { eventsFromTimeline } from '../../store/timeline-events.js';
+import { maxInputSizeOption } from '../options.js';
+import { writeJson, writeMessage, writeText } from '../output.js';
 
 export function register(program: Command): void {
   program
@@ -26,6 +28,7 @@ export function register(program: Command): void {
       'record the run and its event timeline in this lab notebook session (created if missing)',
     )
     .option('--db <path>', DB_OPTION_HELP)
+    .addOption(maxInputSizeOption())
     .addHelpText(
       'after',
       '\nExit status: 0 when the module ends initialized (or no init was attempted), 1 when TDX init fails, 2 for bad input.',
@@ -37,8 +40,8 @@ export function register(program: Command): void {
       const outcome = !opts.json || opts.session !== undefined ? analyzeScenario(scenario) : undefined;
       const result = outcome ? outcome.scenario! : runScenario(scenario);
       if (opts.session !== undefined) recordSimulation(file, scenario, doc, outcome!, opts.session, opts.db);
-      if (opts.json) process.stdout.write(JSON.stringify(result) + '\n');
-      else process.stdout.write(renderScenarioText(file, result) + '\n\n' + renderOutcomeSummary(outcome!) + '\n');
+      if (opts.json) writeJson(JSON.stringify(result) + '\n');
+      else writeText(renderScenarioText(file, result) + '\n\n' + renderOutcomeSummary(outcome!));
       process.exitCode = result.final.outcome === 'init-failed' ? EXIT_TDX_FAILED : EXIT_OK;
     });
 }
@@ -74,7 +77,7 @@ function recordSimulation(
       provenance: { file, command: 'simulate' },
       events: eventsFromTimeline(steps),
     });
-    process.stderr.write(`tdx-lab: recorded run #${run.id} in session '${session}' (${store.path})\n`);
+    writeMessage(`recorded run #${run.id} in session '${session}' (${store.path})`);
   } finally {
     store.close();
   }

@@ -22,6 +22,8 @@ import { EXIT_OK } from '../errors.js';
 import { sweepCsvChunks } from '../render/sweep-csv.js';
 import { renderSweepText } from '../render/sweep-text.js';
 import { kernelOption } from './plan.js';
+import { maxInputSizeOption } from '../options.js';
+import { writeJson, writeMessage, writeText, writeTextPiece } from '../output.js';
 
 /** 128 + SIGINT, what shells report for a command stopped by Ctrl-C. */
 export const EXIT_CANCELLED = 130;
@@ -107,7 +109,7 @@ async function runSweepCommand(file: string, opts: SweepOptions, kernelFromCli: 
       throw new InputError(`${file}: --host ${opts.host}: the sweep has combinations 0 to ${sweep.total - 1}`);
     }
     // One combination's host, to run through `tdx-lab plan` or a scenario.
-    process.stdout.write(JSON.stringify(hostToJson(expandCombination(sweep, opts.host).host), null, 2) + '\n');
+    writeJson(JSON.stringify(hostToJson(expandCombination(sweep, opts.host).host), null, 2) + '\n');
     return EXIT_OK;
   }
   if (opts.session !== undefined) checkSessionName(opts.session);
@@ -125,7 +127,7 @@ async function runSweepCommand(file: string, opts: SweepOptions, kernelFromCli: 
     await pool.destroy();
     if (e instanceof SweepAbortedError) {
       // Partial rows are never printed: they would read as a complete sweep.
-      process.stderr.write(`tdx-lab: ${file}: ${e.message}; no results printed\n`);
+      writeMessage(`${file}: ${e.message}; no results printed`);
       return EXIT_CANCELLED;
     }
     throw e;
@@ -135,9 +137,9 @@ async function runSweepCommand(file: string, opts: SweepOptions, kernelFromCli: 
   bar.stop();
   await pool.close();
   if (opts.session !== undefined) recordSweep(file, sweep, rows, opts.session, opts.db);
-  if (opts.json) for (const piece of sweepJsonChunks(sweep, rows)) process.stdout.write(piece);
-  else if (opts.csv) for (const piece of sweepCsvChunks(sweep, rows)) process.stdout.write(piece);
-  else process.stdout.write(renderSweepText(file, sweep, rows) + '\n');
+  if (opts.json) for (const piece of sweepJsonChunks(sweep, rows)) writeJson(piece);
+  else if (opts.csv) for (const piece of sweepCsvChunks(sweep, rows)) writeTextPiece(piece);
+  else writeText(renderSweepText(file, sweep, rows));
   return EXIT_OK;
 }
 
@@ -160,6 +162,7 @@ export function register(program: Command): void {
     )
     .option('--session <name>', 'record the sweep and its rows in this lab notebook session (created if missing)')
     .option('--db <path>', DB_OPTION_HELP)
+    .addOption(maxInputSizeOption())
     .addHelpText(
       'after',
       '\nExit status: 0 when every combination was emulated (failed rows are results), 2 for bad input, 130 when cancelled (Ctrl-C).',
@@ -194,7 +197,7 @@ function recordSweep(
       summary: { combinations: rows.length, failed },
       provenance: { file, command: 'sweep' },
     });
-    process.stderr.write(`tdx-lab: recorded run #${run.id} in session '${session}' (${store.path})\n`);
+    writeMessage(`recorded run #${run.id} in session '${session}' (${store.path})`);
   } finally {
     store.close();
   }

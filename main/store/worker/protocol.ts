@@ -17,12 +17,12 @@ import type { EventInput } from '../types.js';
 type MethodsOf<T> = { [K in keyof T as T[K] extends (...a: never[]) => unknown ? K : never]: T[K] };
 
 /**
- * Everything the worker answers: LabStore's methods, except transaction (it
- * takes a function, which cannot cross threads) and close (the protocol's own
- * message); plus recordRun (one transaction of several calls, so it runs next
+ * Everything the worker answers: LabStore's methods, except transaction and
+ * importSessionFrom (they take a function, which cannot cross threads),
+ * exportPieces (a generator) and close (the protocol's own message); plus recordRun (one transaction of several calls, so it runs next
  * to the connection) and the schema version (a getter on LabStore).
  */
-export type StoreOps = Omit<MethodsOf<LabStore>, 'transaction' | 'close'> & {
+export type StoreOps = Omit<MethodsOf<LabStore>, 'transaction' | 'close' | 'exportPieces' | 'importSessionFrom'> & {
   recordRun(sessionName: string, input: RecordRunInput): RecordedRun;
   getSchemaVersion(): number;
 };
