@@ -29,9 +29,11 @@ const HEX_RE = /^0x[0-9a-fA-F]+$/;
 /** Parses a `0x` hex string; undefined if it is not one or not exact. */
 export function parseHex(s: string): number | undefined {
   if (!HEX_RE.test(s)) return undefined;
-  const digits = s.slice(2).replace(/^0+(?=.)/, '');
-  if (digits.length > 14) return undefined; // > 2^56: certainly past any limit
-  const n = parseInt(digits, 16);
+  let first = 2; // first significant digit (a host file has hundreds of thousands of these)
+  while (first < s.length - 1 && s.charCodeAt(first) === 48) first++;
+  if (s.length - first > 14) return undefined; // > 2^56: certainly past any limit
+  // Number() reads "0x..." exactly below 2^53; anything above is refused as unsafe.
+  const n = Number(s);
   return Number.isSafeInteger(n) ? n : undefined;
 }
 

@@ -16,7 +16,9 @@ import { runSweepInProcess } from '../../engine/sweep/chunk.js';
 import type { SweepRow } from '../../engine/sweep/row.js';
 import {
   createEnginePool,
-  defaultChunkSize,
+  guidedChunkSize,
+  MAX_CHUNK,
+  MIN_CHUNK,
   ENGINE_WORKER_URL,
   SweepAbortedError,
   type SweepProgress,
@@ -176,14 +178,16 @@ test('an already-aborted signal rejects before any work', async () => {
   assert.equal(progressed, false);
 });
 
-test('pool options: default one worker per core; bad counts refused; chunk sizes 64..256', async () => {
+test('pool options: default one worker per core; bad counts refused; chunks shrink towards the end', async () => {
   const p = createEnginePool();
   assert.equal(p.workers, availableParallelism());
   await p.close();
   assert.throws(() => createEnginePool({ workers: 0 }), RangeError);
-  assert.equal(defaultChunkSize(100, 8), 64);
-  assert.equal(defaultChunkSize(10_000, 8), 256);
-  assert.equal(defaultChunkSize(10_000, 32), 79);
+  assert.equal(guidedChunkSize(1_000_000, 2), MAX_CHUNK);
+  assert.equal(guidedChunkSize(2_000, 2), 250);
+  assert.equal(guidedChunkSize(2_000, 8), 63);
+  assert.equal(guidedChunkSize(100, 2), MIN_CHUNK);
+  await assert.rejects(pool.runSweep(serverSweep([{ axis: 'nodes', values: [1] }]), { chunkSize: 0 }), RangeError);
 });
 
 test('simulate in a worker equals runScenario in-process (identical JSON) for the sample scenarios', async () => {

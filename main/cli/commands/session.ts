@@ -13,7 +13,9 @@ import { EXPORT_FORMAT, EXPORT_VERSION } from '../../store/export-format.js';
 import { renderSessionList, renderSessionShow } from '../render/session-text.js';
 import { renderRunDiff, renderSessionDiff } from '../render/session-diff.js';
 
-export const DB_OPTION_HELP = 'lab notebook database file (default: $TDX_LAB_DB, else the per-user data folder)';
+import { DB_OPTION_HELP } from './db-option.js';
+
+export { DB_OPTION_HELP };
 
 interface DbOptions {
   db?: string;

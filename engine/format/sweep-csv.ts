@@ -1,0 +1,75 @@
+/**
+ * The CSV form of sweep rows (docs/sweeps.md "Rows"): one header, one line
+ * per combination, RFC 4180 quoting. Per-node columns cover every node that
+ * appears in any row of the sweep, so the header needs that set (`nids`);
+ * the lines themselves can then be formatted anywhere (the pool's workers
+ * format their own batches).
+ */
+import type { SweepAxis } from '../sweep/schema.js';
+import type { SweepRow } from '../sweep/row.js';
+
+function cell(v: string | number | boolean | null): string {
+  if (v === null) return '';
+  const s = String(v);
+  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+/** Percentages to 4 decimals: enough to compare rows, stable to read. */
+function pct(n: number): string {
+  return n.toFixed(4);
+}
+
+/** The sorted node ids of every row: the per-node columns. */
+export function csvNodeIds(rows: readonly SweepRow[]): number[] {
+  const seen = new Set<number>();
+  for (const r of rows) for (const n of r.nodes) seen.add(n.nid);
+  return [...seen].sort((a, b) => a - b);
+}
+
+/** The header line (no newline). */
+export function csvHeader(axes: readonly Pick<SweepAxis, 'name'>[], nids: readonly number[]): string {
+  return [
+    ...axes.map((a) => a.name),
+    'ok',
+    'stage',
+    'errno',
+    'status',
+    'status_name',
+    'status_detail',
+    'tdmrs',
+    'max_tdmrs',
+    'max_reserved_used',
+    'max_reserved_per_tdmr',
+    'pamt_kb',
+    'pamt_percent',
+    'tdx_bytes',
+    ...nids.flatMap((n) => [`node${n}_pamt_kb`, `node${n}_pamt_percent`]),
+  ].join(',');
+}
+
+/** One row's line (no newline); `nids` is the header's node set. */
+export function csvLine(r: SweepRow, nids: readonly number[]): string {
+  const byNid = new Map(r.nodes.map((n) => [n.nid, n]));
+  return [
+    ...r.values,
+    r.ok,
+    r.stage,
+    r.errno,
+    r.status,
+    r.statusName,
+    r.statusDetail,
+    r.tdmrs,
+    r.maxTdmrs,
+    r.maxReservedUsed,
+    r.maxReservedPerTdmr,
+    r.pamtKb,
+    pct(r.pamtPercent),
+    r.tdxBytes,
+    ...nids.flatMap((n) => {
+      const f = byNid.get(n);
+      return f ? [f.pamtKb, pct(f.pamtPercent)] : [null, null];
+    }),
+  ]
+    .map(cell)
+    .join(',');
+}
