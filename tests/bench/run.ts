@@ -12,9 +12,11 @@ export interface BenchModule {
 
 const SUITES: ReadonlyArray<[string, () => Promise<BenchModule>]> = [
   ['kernel plan', () => import('./plan.bench.js')],
+  ['plan --json start-up', () => import('./plan-cli.bench.js')],
   ['session store', () => import('./store.bench.js')],
   ['hotplug scenario', () => import('./hotplug.bench.js')],
-  ['sweep throughput', () => import('./sweep.bench.js')],
+  ['sweep speed-up', () => import('./sweep.bench.js')],
+  ['sweep of 1M values', () => import('./sweep-values.bench.js')],
   ['report', () => import('./report.bench.js')],
   ['app map', () => import('./app.bench.js')],
 ];
