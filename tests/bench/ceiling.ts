@@ -29,7 +29,7 @@ export interface Ceiling {
 }
 
 /** One measurement: the load alone, then two copies at once (the slower one counts). */
-export async function measureCeiling(rounds = 4_000_000): Promise<Ceiling> {
+export async function measureCeiling(rounds = 10_000_000): Promise<Ceiling> {
   const aloneMs = await load(rounds);
   const togetherMs = Math.max(...(await Promise.all([load(rounds), load(rounds)])));
   return { aloneMs, togetherMs, ratio: (2 * aloneMs) / togetherMs };

@@ -6,7 +6,7 @@
  */
 import { performance } from 'node:perf_hooks';
 
-const rounds = Number(process.argv[2] ?? 4_000_000);
+const rounds = Number(process.argv[2] ?? 10_000_000);
 const t0 = performance.now();
 let acc = 0;
 let keep: unknown[] = [];

@@ -32,8 +32,8 @@ import { kernelOption } from './plan.js';
 
 /** 128 + SIGINT, what shells report for a command stopped by Ctrl-C. */
 export const EXIT_CANCELLED = 130;
-/** Smallest chunk the pool hands a worker; more workers than chunks would idle. */
-const MIN_CHUNK = 64;
+/** At least this many combinations per worker: starting more threads than that costs more than it saves. */
+const PER_WORKER = 64;
 
 export interface SweepOptions {
   kernel: KernelVariant;
@@ -105,7 +105,7 @@ async function runSweepCommand(file: string, opts: SweepOptions, kernelFromCli: 
     return EXIT_OK;
   }
   if (opts.session !== undefined) checkSessionName(opts.session);
-  const workers = Math.min(opts.workers ?? availableParallelism(), Math.ceil(sweep.total / MIN_CHUNK));
+  const workers = Math.min(opts.workers ?? availableParallelism(), Math.ceil(sweep.total / PER_WORKER));
   const pool = createEnginePool({ workers });
   const controller = new AbortController();
   const onSigint = () => controller.abort();
