@@ -158,9 +158,9 @@ export function createEnginePool(options: EnginePoolOptions = {}): EnginePool {
     const onAbort = () => inner.abort(signal?.reason);
     signal?.addEventListener('abort', onAbort, { once: true });
     let next = 0;
-    // Two tasks in flight per worker: a worker never waits for the main thread
-    // to hand it the next chunk, and the sweep is never all queued at once
-    // (cheap cancellation, bounded memory).
+    // Two tasks in flight per worker: the next chunk is always queued when a
+    // worker finishes one, and the sweep is never all queued at once (cheap
+    // cancellation, bounded memory).
     const lane = async () => {
       while (next < total && !inner.signal.aborted) {
         const start = next;
