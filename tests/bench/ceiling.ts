@@ -28,6 +28,17 @@ export interface Ceiling {
   ratio: number;
 }
 
+/**
+ * Rounds of the reference load that take about `targetMs` alone here: the
+ * ceiling is measured over as long a stretch as the work it is compared with
+ * (on a shared machine a short run can catch a moment the other core is free).
+ */
+export async function calibrateRounds(targetMs: number): Promise<number> {
+  const probe = 2_000_000;
+  const ms = Math.min(await load(probe), await load(probe));
+  return Math.max(probe, Math.round((probe * targetMs) / ms));
+}
+
 /** One measurement: the load alone, then two copies at once (the slower one counts). */
 export async function measureCeiling(rounds = 10_000_000): Promise<Ceiling> {
   const aloneMs = await load(rounds);

@@ -14,7 +14,7 @@ import { parseSweep } from '../../engine/sweep/schema.js';
 import { resolveSweep, type Sweep, type SweepMode } from '../../engine/sweep/expand.js';
 import { createEnginePool, type EnginePool } from '../../main/workers/pool.js';
 import { loadGoldenCases } from '../helpers/golden.js';
-import { measureCeiling } from './ceiling.js';
+import { calibrateRounds, measureCeiling, type Ceiling } from './ceiling.js';
 import type { Report } from './run.js';
 
 const ROUNDS = Number(process.env.TDX_LAB_BENCH_ROUNDS ?? 3);
@@ -77,10 +77,13 @@ export async function run(report: Report): Promise<void> {
       await timeSweepCsv(one, warm);
       await timeSweepCsv(two, warm);
     }
-    const ceilings = [];
+    // The reference load runs about as long as the 1-worker plan-only sweep.
+    const t = await timeSweepCsv(one, modes[0][1]);
+    const rounds = await calibrateRounds(t.ms);
+    const ceilings: Ceiling[] = [];
     const times = modes.map(() => ({ one: [] as SweepTiming[], two: [] as SweepTiming[] }));
     for (let r = 0; r < ROUNDS; r++) {
-      ceilings.push(await measureCeiling());
+      ceilings.push(await measureCeiling(rounds));
       for (const [k, [, sweep]] of modes.entries()) {
         times[k].one.push(await timeSweepCsv(one, sweep));
         times[k].two.push(await timeSweepCsv(two, sweep));
@@ -101,6 +104,11 @@ export async function run(report: Report): Promise<void> {
       report(`  ... 2 workers`, `${s(t2.ms)} (main thread busy ${pct(t2.mainBusy)}, ${t2.tasks} chunks)`);
       report(`  ... speed-up, and share of the ceiling`, `${speedUp.toFixed(2)}x = ${pct(speedUp / ceiling)}`);
     }
+    // Round by round, so a shared machine's swings show: ceiling, then each mode's speed-up.
+    const perRound = ceilings.map(
+      (c, r) => `${c.ratio.toFixed(2)}/${times.map((m) => (m.one[r].ms / m.two[r].ms).toFixed(2)).join('/')}`,
+    );
+    report(`each round: ceiling/plan/init speed-up`, perRound.join('  '));
   } finally {
     await one.close();
     await two.close();
