@@ -16,7 +16,12 @@ export const MAX_PHYS_ADDR = 2 ** 52;
 
 /** Lowercase hex with `0x` and no leading zeros: the golden format. */
 export function hex(n: number): string {
-  return '0x' + n.toString(16);
+  if (n < 0x10000000 || !Number.isSafeInteger(n)) return '0x' + n.toString(16);
+  // Above 2^28 in 28-bit halves: V8 prints small integers far faster than
+  // large numbers, and a 100,000-region plan prints hundreds of thousands.
+  const hi = Math.floor(n / 0x10000000);
+  const lo = (n - hi * 0x10000000).toString(16);
+  return '0x' + hi.toString(16) + '0000000'.slice(lo.length) + lo;
 }
 
 /** Zero-padded 64-bit hex as the kernel's `0x%016llx` prints it. */

@@ -54,3 +54,15 @@ test('parseHex reads exactly what the regex-and-parseInt reading did, leading ze
   for (let k = 0; k <= 56; k++) cases.push(hex(2 ** k), hex(2 ** k - 1), '0x000' + (2 ** k + 4096).toString(16));
   for (const s of cases) assert.equal(parseHex(s), reference(s), JSON.stringify(s));
 });
+
+test('hex prints exactly what n.toString(16) prints, across every 28-bit boundary', () => {
+  const cases = [0, 1, 15, 16, -1, -0x10000000, 0.5, 2 ** 53, 2 ** 60, 305419896.5];
+  for (let k = 0; k <= 53; k++) cases.push(2 ** k - 1, 2 ** k, 2 ** k + 1, 2 ** k + 0x0fffffff);
+  // A fixed pseudo-random walk over [0, 2^53).
+  let x = 0x9e3779b9;
+  for (let i = 0; i < 20_000; i++) {
+    x = (Math.imul(x, 1103515245) + 12345) >>> 0;
+    cases.push(Math.floor((x / 2 ** 32) * 2 ** (i % 54)) * (1 + (i % 7)));
+  }
+  for (const n of cases) if (Number.isFinite(n)) assert.equal(hex(n), '0x' + n.toString(16), String(n));
+});
