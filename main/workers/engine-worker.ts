@@ -37,11 +37,11 @@ export interface SweepChunkResult {
   decoded: boolean;
 }
 
-/** A finished batch as output text (CSV lines for the sweep's node columns, or JSON rows). */
+/** Consecutive finished batches as output text (CSV lines for the sweep's node columns, or JSON rows). */
 export interface SweepFormatTask {
   kind: 'sweep-format';
   sweep: SharedSweep;
-  batch: RowBatch;
+  batches: RowBatch[];
   format: SweepTextFormat;
   nids: number[];
 }
@@ -81,7 +81,8 @@ export default function runTask(task: EngineTask): Plan | SweepFormatResult | Sc
     }
     case 'sweep-format': {
       const { sweep, decoded } = sharedSweepOf(task.sweep);
-      return { text: sweepRowsText(unpackRows(sweep, task.batch), task.format, task.nids), decoded };
+      const pieces = task.batches.map((b) => sweepRowsText(unpackRows(sweep, b), task.format, task.nids));
+      return { text: pieces.join(task.format === 'json' ? ',' : ''), decoded };
     }
     case 'simulate':
       return runScenario(task.scenario);

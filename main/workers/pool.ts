@@ -113,6 +113,8 @@ export interface EnginePool {
 /** Smallest and largest chunk of combinations per task. */
 export const MIN_CHUNK = 16;
 export const MAX_CHUNK = 1024;
+/** Rows per formatting task (whole batches, at least one). */
+export const FORMAT_ROWS = 8192;
 
 /**
  * Combinations for the next task, from how many are left (guided
@@ -194,8 +196,20 @@ export function createEnginePool(options: EnginePoolOptions = {}): EnginePool {
   async function* formatSweep(result: SweepBatches, format: SweepTextFormat): AsyncGenerator<string> {
     const { sweep, shared, batches, nids } = result;
     yield format === 'csv' ? csvHeader(sweep.axes, nids) + '\n' : sweepJsonHead(sweep);
-    const run = (batch: RowBatch) => {
-      const task: SweepFormatTask = { kind: 'sweep-format', sweep: shared, batch, format, nids };
+    // Consecutive batches formatted together: fewer, larger messages keep the
+    // main thread's share of the work small.
+    const groups: RowBatch[][] = [];
+    let rows = FORMAT_ROWS;
+    for (const b of batches) {
+      if (rows + b.count > FORMAT_ROWS) {
+        groups.push([]);
+        rows = 0;
+      }
+      groups[groups.length - 1].push(b);
+      rows += b.count;
+    }
+    const run = (group: RowBatch[]) => {
+      const task: SweepFormatTask = { kind: 'sweep-format', sweep: shared, batches: group, format, nids };
       return pool.run(task) as Promise<SweepFormatResult>;
     };
     // A window of tasks in flight, consumed in order: the workers format
@@ -204,8 +218,8 @@ export function createEnginePool(options: EnginePoolOptions = {}): EnginePool {
     let queued = 0;
     let first = true;
     try {
-      for (let i = 0; i < batches.length; i++) {
-        while (queued < batches.length && queued < i + workers * 2) window.push(run(batches[queued++]));
+      for (let i = 0; i < groups.length; i++) {
+        while (queued < groups.length && queued < i + workers * 2) window.push(run(groups[queued++]));
         const { text } = await window.shift()!;
         if (text === '') continue;
         yield format === 'json' && !first ? ',' + text : text;
