@@ -16,7 +16,12 @@ export const MAX_PHYS_ADDR = 2 ** 52;
 
 /** Lowercase hex with `0x` and no leading zeros: the golden format. */
 export function hex(n: number): string {
-  return '0x' + n.toString(16);
+  if (n < 0x10000000 || !Number.isSafeInteger(n)) return '0x' + n.toString(16);
+  // Above 2^28 in 28-bit halves: V8 prints small integers far faster than
+  // large numbers, and a 100,000-region plan prints hundreds of thousands.
+  const hi = Math.floor(n / 0x10000000);
+  const lo = (n - hi * 0x10000000).toString(16);
+  return '0x' + hi.toString(16) + '0000000'.slice(lo.length) + lo;
 }
 
 /** Zero-padded 64-bit hex as the kernel's `0x%016llx` prints it. */
@@ -29,9 +34,11 @@ const HEX_RE = /^0x[0-9a-fA-F]+$/;
 /** Parses a `0x` hex string; undefined if it is not one or not exact. */
 export function parseHex(s: string): number | undefined {
   if (!HEX_RE.test(s)) return undefined;
-  const digits = s.slice(2).replace(/^0+(?=.)/, '');
-  if (digits.length > 14) return undefined; // > 2^56: certainly past any limit
-  const n = parseInt(digits, 16);
+  let first = 2; // first significant digit (a host file has hundreds of thousands of these)
+  while (first < s.length - 1 && s.charCodeAt(first) === 48) first++;
+  if (s.length - first > 14) return undefined; // > 2^56: certainly past any limit
+  // Number() reads "0x..." exactly below 2^53; anything above is refused as unsafe.
+  const n = Number(s);
   return Number.isSafeInteger(n) ? n : undefined;
 }
 

@@ -11,13 +11,19 @@ import { EXIT_BAD_INPUT } from './errors.js';
 import { ENGINE_VERSION } from '../../engine/version.js';
 import { COMMANDS } from './commands/index.js';
 
-export function buildProgram(): Command {
+/**
+ * The program with the commands `argv` needs: only the named command when
+ * the first word is one (a run of `plan` loads nothing of the others), every
+ * command otherwise (help, --version, a typo that needs suggestions).
+ */
+export async function buildProgram(argv: readonly string[] = []): Promise<Command> {
   const program = new Command('tdx-lab')
     .description("Plan, debug and explain how Intel TDX takes over a host's physical memory.")
     .version(ENGINE_VERSION, '-V, --version')
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
-  for (const register of COMMANDS) register(program);
+  const named = COMMANDS.find((c) => c.name === argv[0]);
+  for (const c of named ? [named] : COMMANDS) (await c.load()).register(program);
   // --max-input-size (on every command that reads files) applies to every file that command reads.
   program.hook('preAction', (_program, action) => {
     const v = action.opts().maxInputSize;
@@ -28,8 +34,8 @@ export function buildProgram(): Command {
 
 /** Runs the CLI; resolves to the exit code. Errors become one line on stderr. */
 export async function runCli(argv: string[]): Promise<number> {
-  const program = buildProgram();
   try {
+    const program = await buildProgram(argv);
     await program.parseAsync(argv, { from: 'user' });
     return process.exitCode === undefined ? 0 : Number(process.exitCode);
   } catch (e) {

@@ -12,11 +12,13 @@ export interface BenchModule {
 
 const SUITES: ReadonlyArray<[string, () => Promise<BenchModule>]> = [
   ['kernel plan', () => import('./plan.bench.js')],
+  ['plan --json start-up', () => import('./plan-cli.bench.js')],
   ['session store', () => import('./store.bench.js')],
   ['store worker', () => import('./store-worker.bench.js')],
   ['session export and import', () => import('./session-io.bench.js')],
   ['hotplug scenario', () => import('./hotplug.bench.js')],
-  ['sweep throughput', () => import('./sweep.bench.js')],
+  ['sweep speed-up', () => import('./sweep.bench.js')],
+  ['sweep of 1M values', () => import('./sweep-values.bench.js')],
   ['report', () => import('./report.bench.js')],
   ['artifact import', () => import('./import.bench.js')],
   ['app map', () => import('./app.bench.js')],

@@ -4,6 +4,7 @@
  * total, and cancellation stops the sweep with an AbortError.
  */
 import { test, after } from 'node:test';
+import { MessagePort } from 'node:worker_threads';
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -16,11 +17,16 @@ import { runSweepInProcess } from '../../engine/sweep/chunk.js';
 import type { SweepRow } from '../../engine/sweep/row.js';
 import {
   createEnginePool,
-  defaultChunkSize,
+  guidedChunkSize,
+  MAX_CHUNK,
+  MIN_CHUNK,
   ENGINE_WORKER_URL,
   SweepAbortedError,
+  sweepRows,
   type SweepProgress,
 } from '../../main/workers/pool.js';
+import { sweepCsv } from '../../main/cli/render/sweep-csv.js';
+import { sweepJsonChunks } from '../../main/cli/commands/sweep.js';
 import { parseScenario } from '../../engine/scenario/parse.js';
 import { runScenario } from '../../engine/scenario/run.js';
 import { PROJECT_ROOT, loadGoldenCases } from '../helpers/golden.js';
@@ -176,14 +182,16 @@ test('an already-aborted signal rejects before any work', async () => {
   assert.equal(progressed, false);
 });
 
-test('pool options: default one worker per core; bad counts refused; chunk sizes 64..256', async () => {
+test('pool options: default one worker per core; bad counts refused; chunks shrink towards the end', async () => {
   const p = createEnginePool();
   assert.equal(p.workers, availableParallelism());
   await p.close();
   assert.throws(() => createEnginePool({ workers: 0 }), RangeError);
-  assert.equal(defaultChunkSize(100, 8), 64);
-  assert.equal(defaultChunkSize(10_000, 8), 256);
-  assert.equal(defaultChunkSize(10_000, 32), 79);
+  assert.equal(guidedChunkSize(1_000_000, 2), MAX_CHUNK);
+  assert.equal(guidedChunkSize(2_000, 2), 250);
+  assert.equal(guidedChunkSize(2_000, 8), 63);
+  assert.equal(guidedChunkSize(100, 2), MIN_CHUNK);
+  await assert.rejects(pool.runSweep(serverSweep([{ axis: 'nodes', values: [1] }]), { chunkSize: 0 }), RangeError);
 });
 
 test('simulate in a worker equals runScenario in-process (identical JSON) for the sample scenarios', async () => {
@@ -220,4 +228,108 @@ test('the main thread stays free while workers emulate', async () => {
   assert.ok(done < s.total, `the main thread got control back with ${done} of ${s.total} combinations done`);
   assert.equal((await run).length, s.total);
   assert.equal(done, s.total);
+});
+
+/** Bytes a posted message copies (SharedArrayBuffers are shared, not copied). */
+function copiedBytes(v: unknown, seen = new Set<object>()): number {
+  if (typeof v === 'string') return v.length;
+  if (typeof v === 'number' || typeof v === 'bigint') return 8;
+  if (typeof v === 'boolean') return 1;
+  if (typeof v !== 'object' || v === null || seen.has(v)) return 0;
+  seen.add(v);
+  if (v instanceof SharedArrayBuffer) return 0;
+  if (ArrayBuffer.isView(v)) return v.buffer instanceof SharedArrayBuffer ? 0 : v.byteLength;
+  if (v instanceof ArrayBuffer) return v.byteLength;
+  let n = 0;
+  for (const [k, x] of Object.entries(v)) n += k.length + copiedBytes(x, seen);
+  return n;
+}
+
+test('a sweep of 20,000 explicit values goes to each worker once, not with every chunk (issue 12, item 8)', async () => {
+  const values = Array.from({ length: 20_000 }, (_, i) => i + 1);
+  const s = serverSweep([{ axis: 'max_reserved_per_tdmr', values }]);
+  const definition = copiedBytes(s);
+  assert.ok(definition > 160_000, `the definition is big (${definition} bytes)`);
+  // Every message the main thread posts to a worker (piscina talks over MessagePorts).
+  const post = MessagePort.prototype.postMessage;
+  let messages = 0;
+  let bytes = 0;
+  MessagePort.prototype.postMessage = function (this: MessagePort, message: unknown, ...rest: any[]) {
+    messages++;
+    bytes += copiedBytes(message);
+    return (post as (...a: unknown[]) => void).call(this, message, ...rest);
+  };
+  let rows;
+  try {
+    rows = await pool.runSweep(s, { chunkSize: 16 });
+  } finally {
+    MessagePort.prototype.postMessage = post;
+  }
+  assert.ok(messages >= 1250, `${messages} messages seen for 1,250 chunks`);
+  // Per chunk: a range and a reference to the shared definition, never the values.
+  assert.ok(bytes < 1250 * 400, `${bytes.toLocaleString('en-US')} bytes posted for 1,250 chunks`);
+  assert.ok(bytes < definition, 'less than one copy of the definition in all');
+  assert.equal(rows.length, 20_000);
+  const result = await pool.runSweepBatches(s, { chunkSize: 16 });
+  assert.equal(result.stats.tasks, 1250);
+  assert.ok(result.stats.definitionDecodes <= pool.workers, `${result.stats.definitionDecodes} decodes`);
+  assert.ok(result.stats.definitionBytes > 0);
+  rows.forEach((r, i) => assert.deepEqual(r.values, [i + 1]));
+});
+
+test('rows and formatted output are identical for 1, 2 and 3 workers and any chunk size', async () => {
+  const s = serverSweep(
+    [
+      { axis: 'nodes', values: [1, 2] },
+      { axis: 'cxl_gib', values: [0, 64] },
+      { axis: 'cxl_zone', values: ['normal', 'movable'] },
+      { axis: 'max_tdmrs', values: [2, 5, 64] },
+      { axis: 'kernel', values: ['upstream', 'cmr-holes'] },
+    ],
+    'init',
+  );
+  const expected = runSweepInProcess(s);
+  const csv = sweepCsv(s, expected);
+  const json = [...sweepJsonChunks(s, expected)].join('');
+  assert.ok(
+    expected.some((r) => r.statusDetail?.includes(',')),
+    'a quoted CSV cell is covered',
+  );
+  const pools = [createEnginePool({ workers: 1 }), pool, createEnginePool({ workers: 3 })];
+  try {
+    for (const p of pools) {
+      for (const chunkSize of [undefined, 1, 5, 17, 1000]) {
+        const what = `${p.workers} workers, chunk ${chunkSize ?? 'guided'}`;
+        const result = await p.runSweepBatches(s, { chunkSize });
+        assert.equal(JSON.stringify(sweepRows(result)), JSON.stringify(expected), what);
+        const pieces: string[] = [];
+        for await (const piece of p.formatSweep(result, 'csv')) pieces.push(piece);
+        assert.equal(pieces.join(''), csv, what);
+        pieces.length = 0;
+        for await (const piece of p.formatSweep(result, 'json')) pieces.push(piece);
+        assert.equal(pieces.join(''), json, what);
+      }
+    }
+  } finally {
+    await pools[0].close();
+    await pools[2].close();
+  }
+});
+
+test('guided chunks: every combination once, in order, large chunks first and small ones last', async () => {
+  const s = serverSweep([
+    { axis: 'max_tdmrs', range: { from: 1, to: 100 } },
+    { axis: 'max_reserved_per_tdmr', range: { from: 1, to: 100 } },
+  ]);
+  const result = await pool.runSweepBatches(s);
+  let next = 0;
+  for (const b of result.batches) {
+    assert.equal(b.start, next);
+    next += b.count;
+  }
+  assert.equal(next, 10_000);
+  const sizes = result.batches.map((b) => b.count);
+  assert.equal(sizes[0], guidedChunkSize(10_000, pool.workers));
+  assert.ok(sizes.at(-1)! <= MIN_CHUNK);
+  assert.ok(Math.max(...sizes) <= MAX_CHUNK);
 });

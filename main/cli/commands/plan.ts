@@ -1,17 +1,14 @@
 /** `tdx-lab plan HOST.json...`: the kernel's TDMR/PAMT/reserved-area result for each host. */
 import type { Command } from 'commander';
 import { Option } from 'commander';
-import { KERNEL_VARIANTS, type KernelVariant } from '../../../engine/host/types.js';
+import { KERNEL_VARIANTS, type Host, type KernelVariant } from '../../../engine/host/types.js';
 import { profileChoicesText } from '../../../engine/kernel/profiles.js';
 import { planTdmrs } from '../../../engine/kernel/construct.js';
 import { planToResultJson } from '../../../engine/format/result-json.js';
-import { loadHostFile } from '../../node/host-file.js';
+import type { Outcome } from '../../../engine/outcome/types.js';
+import { loadHostFileFast } from '../../node/host-file-fast.js';
 import { EXIT_OK, EXIT_TDX_FAILED } from '../errors.js';
-import { renderOutcomeText } from '../render/outcome-text.js';
-import { analyzeHost } from '../../../engine/outcome/analyze.js';
-import { DB_OPTION_HELP, openStoreForCli } from './session.js';
-import { recordRun } from '../../store/record-run.js';
-import { checkSessionName } from '../../store/sessions.js';
+import { DB_OPTION_HELP } from './db-option.js';
 import { maxInputSizeOption } from '../options.js';
 import { writeJson, writeMessage, writeText } from '../output.js';
 
@@ -29,6 +26,42 @@ export function kernelOption(): Option {
     .default('upstream');
 }
 
+/**
+ * The whole analysis and its text renderer, loaded only without --json or
+ * with --session: `plan --json` loads the kernel side alone (start-up).
+ */
+async function analysis() {
+  const [{ analyzeHost }, { renderOutcomeText }] = await Promise.all([
+    import('../../../engine/outcome/analyze.js'),
+    import('../render/outcome-text.js'),
+  ]);
+  return { analyzeHost, renderOutcomeText };
+}
+
+/** The notebook and the recorder, loaded only with --session. */
+async function sessionRecorder(session: string, db: string | undefined) {
+  const [{ checkSessionName }, { openStoreForCli }, { recordRun }] = await Promise.all([
+    import('../../store/sessions.js'),
+    import('./session.js'),
+    import('../../store/record-run.js'),
+  ]);
+  checkSessionName(session);
+  const store = openStoreForCli(db);
+  return {
+    record(file: string, host: Host, outcome: Outcome, variant: KernelVariant): void {
+      const { run } = recordRun(store, session, {
+        kind: 'plan',
+        host,
+        variant,
+        outcome,
+        provenance: { file, command: 'plan' },
+      });
+      writeMessage(`recorded run #${run.id} in session '${session}' (${store.path})`);
+    },
+    close: () => store.close(),
+  };
+}
+
 export function register(program: Command): void {
   program
     .command('plan')
@@ -43,38 +76,30 @@ export function register(program: Command): void {
       'after',
       '\nExit status: 0 when TDX initializes on every host, 1 when it does not on any (the verdict; with --json, the kernel side as the golden RESULT says), 2 for bad input.',
     )
-    .action((files: string[], opts: PlanOptions) => {
+    .action(async (files: string[], opts: PlanOptions) => {
       // Validate every file before printing anything, so bad input never leaves half a report.
-      const hosts = files.map((f) => ({ file: f, host: loadHostFile(f) }));
+      const hosts: { file: string; host: Host }[] = [];
+      for (const file of files) hosts.push({ file, host: await loadHostFileFast(file) });
       // Open the notebook before printing anything too: a locked or bad database fails up front.
-      const store = opts.session !== undefined ? (checkSessionName(opts.session), openStoreForCli(opts.db)) : undefined;
+      const recorder = opts.session !== undefined ? await sessionRecorder(opts.session, opts.db) : undefined;
       let failed = false;
       try {
+        // --json is the kernel side alone (the golden RESULT); the text and the notebook get the whole analysis.
+        const full = !opts.json || recorder ? await analysis() : undefined;
         for (const { file, host } of hosts) {
-          // --json is the kernel side alone (the golden RESULT); the text and the notebook get the whole analysis.
-          const outcome = !opts.json || store ? analyzeHost(host, opts.kernel) : undefined;
-          const plan = outcome && opts.json ? outcome.plan : undefined;
-          if (store && outcome) {
-            const { run } = recordRun(store, opts.session!, {
-              kind: 'plan',
-              host,
-              variant: opts.kernel,
-              outcome,
-              provenance: { file, command: 'plan' },
-            });
-            writeMessage(`recorded run #${run.id} in session '${opts.session}' (${store.path})`);
-          }
+          const outcome = full?.analyzeHost(host, opts.kernel);
+          if (recorder && outcome) recorder.record(file, host, outcome, opts.kernel);
           if (opts.json) {
-            const p = plan ?? planTdmrs(host, opts.kernel);
+            const p = outcome?.plan ?? planTdmrs(host, opts.kernel);
             failed ||= !p.ok;
             writeJson(JSON.stringify(planToResultJson(p)) + '\n');
           } else {
             failed ||= !outcome!.verdict.ok;
-            writeText(renderOutcomeText(file, outcome!) + '\n');
+            writeText(full!.renderOutcomeText(file, outcome!) + '\n');
           }
         }
       } finally {
-        store?.close();
+        recorder?.close();
       }
       process.exitCode = failed ? EXIT_TDX_FAILED : EXIT_OK;
     });

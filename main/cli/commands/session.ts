@@ -19,7 +19,9 @@ import { renderRunDiff, renderSessionDiff } from '../render/session-diff.js';
 import { forceOption, maxInputSizeOption } from '../options.js';
 import { writeJson, writeText } from '../output.js';
 
-export const DB_OPTION_HELP = 'lab notebook database file (default: $TDX_LAB_DB, else the per-user data folder)';
+import { DB_OPTION_HELP } from './db-option.js';
+
+export { DB_OPTION_HELP };
 
 interface DbOptions {
   db?: string;

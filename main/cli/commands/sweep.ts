@@ -13,13 +13,20 @@ import { expandCombination, type Sweep } from '../../../engine/sweep/expand.js';
 import { hostToJson } from '../../../engine/format/host-json.js';
 import type { SweepRow } from '../../../engine/sweep/row.js';
 import { InputError } from '../../node/input-file.js';
-import { createEnginePool, SweepAbortedError, type SweepProgress } from '../../workers/pool.js';
+import {
+  createEnginePool,
+  SweepAbortedError,
+  sweepRows,
+  type SweepBatches,
+  type SweepProgress,
+} from '../../workers/pool.js';
 import { loadSweepFile } from '../../node/sweep-file.js';
 import { DB_OPTION_HELP, openStoreForCli } from './session.js';
 import { recordRun } from '../../store/record-run.js';
 import { checkSessionName } from '../../store/sessions.js';
 import { EXIT_OK } from '../errors.js';
-import { sweepCsvChunks } from '../render/sweep-csv.js';
+import { SWEEP_JSON_TAIL, sweepJsonHead } from '../../../engine/format/sweep-json.js';
+import { sweepRowsText } from '../../../engine/format/sweep-rows.js';
 import { renderSweepText } from '../render/sweep-text.js';
 import { kernelOption } from './plan.js';
 import { maxInputSizeOption } from '../options.js';
@@ -27,8 +34,8 @@ import { writeJson, writeMessage, writeText, writeTextPiece } from '../output.js
 
 /** 128 + SIGINT, what shells report for a command stopped by Ctrl-C. */
 export const EXIT_CANCELLED = 130;
-/** Smallest chunk the pool hands a worker; more workers than chunks would idle. */
-const MIN_CHUNK = 64;
+/** At least this many combinations per worker: starting more threads than that costs more than it saves. */
+const PER_WORKER = 64;
 
 export interface SweepOptions {
   kernel: KernelVariant;
@@ -56,30 +63,17 @@ function combinationIndex(s: string): number {
 }
 
 /**
- * The --json document: what was swept, then every row in combination order.
- * Written in pieces: a million rows would not fit in one string.
+ * The --json document of rows in memory: what was swept, then every row in
+ * combination order (engine/format/sweep-json.ts). Written in pieces: a
+ * million rows would not fit in one string. The CLI itself has the pool's
+ * workers format its output (formatSweep).
  */
 export function* sweepJsonChunks(sweep: Sweep, rows: readonly SweepRow[]): Generator<string> {
-  const head = JSON.stringify({
-    sweep: sweep.name,
-    host: sweep.host.name,
-    kernel: sweep.kernel,
-    mode: sweep.mode,
-    total: sweep.total,
-    axes: sweep.axes.map((a) => a.name),
-    rows: [],
-  });
-  yield head.slice(0, -2); // up to and including "rows":[
+  yield sweepJsonHead(sweep);
   for (let i = 0; i < rows.length; i += 1000) {
-    yield (
-      (i ? ',' : '') +
-      rows
-        .slice(i, i + 1000)
-        .map((r) => JSON.stringify(r))
-        .join(',')
-    );
+    yield (i ? ',' : '') + sweepRowsText(rows.slice(i, i + 1000), 'json', []);
   }
-  yield ']}\n';
+  yield SWEEP_JSON_TAIL;
 }
 
 /** A progress bar on stderr, only when stderr is a terminal. */
@@ -113,15 +107,15 @@ async function runSweepCommand(file: string, opts: SweepOptions, kernelFromCli: 
     return EXIT_OK;
   }
   if (opts.session !== undefined) checkSessionName(opts.session);
-  const workers = Math.min(opts.workers ?? availableParallelism(), Math.ceil(sweep.total / MIN_CHUNK));
+  const workers = Math.min(opts.workers ?? availableParallelism(), Math.ceil(sweep.total / PER_WORKER));
   const pool = createEnginePool({ workers });
   const controller = new AbortController();
   const onSigint = () => controller.abort();
   process.once('SIGINT', onSigint);
   const bar = progressBar(sweep.total);
-  let rows: SweepRow[];
+  let result: SweepBatches;
   try {
-    rows = await pool.runSweep(sweep, { signal: controller.signal, onProgress: bar.update });
+    result = await pool.runSweepBatches(sweep, { signal: controller.signal, onProgress: bar.update });
   } catch (e) {
     bar.stop();
     await pool.destroy();
@@ -135,11 +129,16 @@ async function runSweepCommand(file: string, opts: SweepOptions, kernelFromCli: 
     process.removeListener('SIGINT', onSigint);
   }
   bar.stop();
-  await pool.close();
-  if (opts.session !== undefined) recordSweep(file, sweep, rows, opts.session, opts.db);
-  if (opts.json) for (const piece of sweepJsonChunks(sweep, rows)) writeJson(piece);
-  else if (opts.csv) for (const piece of sweepCsvChunks(sweep, rows)) writeTextPiece(piece);
-  else writeText(renderSweepText(file, sweep, rows));
+  try {
+    if (opts.session !== undefined) recordSweep(file, sweep, sweepRows(result), opts.session, opts.db);
+    const format = opts.json ? 'json' : opts.csv ? 'csv' : undefined;
+    // The workers format the rows; this thread only writes the pieces in order.
+    if (format === 'json') for await (const piece of pool.formatSweep(result, format)) writeJson(piece);
+    else if (format === 'csv') for await (const piece of pool.formatSweep(result, format)) writeTextPiece(piece);
+    else writeText(renderSweepText(file, sweep, sweepRows(result)));
+  } finally {
+    await pool.close();
+  }
   return EXIT_OK;
 }
 
