@@ -88,7 +88,7 @@ export async function renderPdf(chromiumPath: string, html: string, o: PdfOption
       tagged: true,
       displayHeaderFooter: true,
       headerTemplate: '<span></span>',
-      footerTemplate: `<div style="font-size:8px;width:100%;padding:0 12mm;color:#59636e;display:flex;justify-content:space-between;font-family:Arial,sans-serif"><span>${o.title.replace(/[<>&"]/g, '')}</span><span><span class="pageNumber"></span> / <span class="totalPages"></span></span></div>`,
+      footerTemplate: `<div style="font-size:10px;width:100%;padding:0 12mm;color:#59636e;display:flex;justify-content:space-between;font-family:Arial,sans-serif"><span>${o.title.replace(/[<>&"]/g, '')}</span><span><span class="pageNumber"></span> / <span class="totalPages"></span></span></div>`,
     });
   });
   return normalizePdf(pdf);

@@ -14,7 +14,7 @@ import type { KernelVariant } from '../../engine/host/types.js';
 import { InputError } from '../node/input-file.js';
 import { findChromium, renderPdf, renderPng } from './chromium.js';
 import { reportHtml, type ReportSections } from './html.js';
-import { mapSvg, subjectModel, svgDocument } from './map-svg.js';
+import { mapSvg, PRINT_MAP_WIDTH, subjectModel, svgDocument } from './map-svg.js';
 import { loadSubject, type ReportSubject } from './subject.js';
 import { reportMarkdown } from './markdown.js';
 import { outcomeDocument } from '../../engine/outcome/document.js';
@@ -79,7 +79,12 @@ export async function renderReport(
   if (format === 'md') return Buffer.from(reportMarkdown(subjects, { timestamp: o.timestamp }), 'utf8');
   // Find Chromium before the (possibly long) layout work, so a missing browser fails fast.
   const chromium = format === 'png' || format === 'pdf' ? findChromium(o.chromium) : undefined;
-  const doc = reportHtml(subjects, { timestamp: o.timestamp, sections: o.sections });
+  // The PDF draws its maps at the printed width, so their text is not scaled below 7 pt.
+  const doc = reportHtml(subjects, {
+    timestamp: o.timestamp,
+    sections: o.sections,
+    ...(format === 'pdf' && { mapWidth: PRINT_MAP_WIDTH }),
+  });
   if (format === 'html') return Buffer.from(doc.html, 'utf8');
   if (format === 'png') return renderPng(chromium!, doc.html);
   return renderPdf(chromium!, doc.html, { title: doc.title });
