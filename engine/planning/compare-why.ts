@@ -7,7 +7,7 @@
 import type { Finding, Outcome } from '../outcome/types.js';
 
 export interface CompareWhy {
-  /** The verdicts differ: one initializes and the other does not, or their levels differ. */
+  /** The verdicts differ: one initializes and the other does not, their levels differ, or they say something else. */
   verdictDiffers: boolean;
   /** Findings B has and A lacks, most serious first. */
   onlyB: Finding[];
@@ -26,7 +26,8 @@ export function compareWhy(a: Outcome, b: Outcome): CompareWhy {
     if (g && (g.title !== f.title || g.cause !== f.cause)) changed.push({ a: g, b: f });
   }
   return {
-    verdictDiffers: a.verdict.ok !== b.verdict.ok || a.verdict.level !== b.verdict.level,
+    verdictDiffers:
+      a.verdict.ok !== b.verdict.ok || a.verdict.level !== b.verdict.level || a.verdict.headline !== b.verdict.headline,
     onlyB: b.findings.filter((f) => !aIds.has(f.id)),
     onlyA: a.findings.filter((f) => !bIds.has(f.id)),
     changed,

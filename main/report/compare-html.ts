@@ -6,6 +6,7 @@
 import { rangeText } from '../../engine/outcome/text.js';
 import type { Finding } from '../../engine/outcome/types.js';
 import { esc } from './escape.js';
+import { escHex } from './hex-html.js';
 import { MAX_DIFF_ROWS, summaryRows, type Comparison } from './compare.js';
 import type { ReportSubject } from './subject.js';
 
@@ -35,7 +36,7 @@ export function comparisonHtml(a: ReportSubject, b: ReportSubject, c: Comparison
   const rows = summaryRows().map(([k, f]) => {
     const x = f(a.outcome);
     const y = f(b.outcome);
-    return `<tr${x !== y ? ' class="differs"' : ''}><td>${esc(k)}</td><td>${esc(x)}</td><td>${esc(y)}</td></tr>`;
+    return `<tr${x !== y ? ' class="differs"' : ''}><td>${esc(k)}</td><td>${escHex(x)}</td><td>${escHex(y)}</td></tr>`;
   });
   const grid = `<table class="compare summary-grid"><thead><tr><th></th><th>A: ${esc(a.file)}</th><th>B: ${esc(b.file)}</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
   const listed = c.rows.slice(0, MAX_DIFF_ROWS);
@@ -43,7 +44,7 @@ export function comparisonHtml(a: ReportSubject, b: ReportSubject, c: Comparison
     ? `<table class="compare differences"><thead><tr><th>what</th><th></th><th>A</th><th>B</th></tr></thead><tbody>${listed
         .map(
           (r) =>
-            `<tr class="differs ${r.kind}"><td>${esc(r.section)}: ${esc(r.what)}</td><td>${r.kind}</td><td>${esc(r.a)}</td><td>${esc(r.b)}</td></tr>`,
+            `<tr class="differs ${r.kind}"><td>${esc(r.section)}: ${esc(r.what)}</td><td>${r.kind}</td><td>${escHex(r.a)}</td><td>${escHex(r.b)}</td></tr>`,
         )
         .join(
           '',

@@ -25,6 +25,7 @@ import { excerpt, keySeamcalls, logExcerpt } from '../../engine/outcome/log-exce
 import type { Finding, Fix, Outcome } from '../../engine/outcome/types.js';
 import { ENGINE_VERSION } from '../../engine/version.js';
 import { esc } from './escape.js';
+import { escHex } from './hex-html.js';
 import { chooseInsets, MAP_WIDTH, mapSvg, subjectModel } from './map-svg.js';
 import { comparisonHtml } from './compare-html.js';
 import { comparedModels, comparisonOf, differenceShapes } from './compare.js';
@@ -197,10 +198,10 @@ function tdmrTable(o: Outcome): string {
     const range = run
       ? `${rangeCell(r.base, r.end)}<br>… ${rangeCell(g.last.base, g.last.end)}`
       : rangeCell(r.base, r.end);
-    const size = run ? `${sizeCell(r.end - r.base)} each` : sizeCell(r.end - r.base);
+    const size = `<br>${sizeCell(r.end - r.base)}${run ? ' each' : ''}`;
     if (!r.pamt || !r.reserved) {
       out.push(
-        `<tr${r.failed ? ' class="failed"' : run ? ' class="group"' : ''}>${idx}<td>${range}</td><td>${size}</td><td colspan="4">${r.failed ? `<strong>failed here: ${esc(r.failed)}</strong>` : 'not completed'}</td></tr>`,
+        `<tr${r.failed ? ' class="failed"' : run ? ' class="group"' : ''}>${idx}<td>${range}${size}</td><td colspan="4">${r.failed ? `<strong>failed here: ${esc(r.failed)}</strong>` : 'not completed'}</td></tr>`,
       );
       continue;
     }
@@ -210,9 +211,9 @@ function tdmrTable(o: Outcome): string {
       ? `${rangeCell(p.base, p.base + p.total)}<br>… ${rangeCell(lp.base, lp.base + lp.total)}`
       : rangeCell(p.base, p.base + p.total);
     out.push(
-      `<tr${r.failed ? ' class="failed"' : run ? ' class="group"' : ''}>${idx}<td>${range}${r.failed ? `<br><strong>${esc(r.failed)}</strong>` : ''}</td><td>${size}</td>` +
+      `<tr${r.failed ? ' class="failed"' : run ? ' class="group"' : ''}>${idx}<td>${range}${size}${r.failed ? `<br><strong>${esc(r.failed)}</strong>` : ''}</td>` +
         `<td class="num">${r.reserved.length} / ${r.reservedLimit}${run ? ' each' : ''}</td><td>${reservedList(r)}</td>` +
-        `<td>${pamtRange}<br>4K ${sizeCell(p.size4k)} · 2M ${sizeCell(p.size2m)} · 1G ${sizeCell(p.size1g)}${run ? ' each' : ''}</td>` +
+        `<td>${pamtRange}<br>4K ${sizeCell(p.size4k)}<br>2M ${sizeCell(p.size2m)}<br>1G ${sizeCell(p.size1g)}${run ? ' each' : ''}</td>` +
         `<td class="num">${p.wantedNid}${p.placedNid !== p.wantedNid ? ` → ${p.placedNid}` : ''}</td></tr>`,
     );
   }
@@ -225,7 +226,7 @@ function tdmrTable(o: Outcome): string {
   if (groups.length > MAX_TDMR_ROWS)
     notes.push(`Showing ${MAX_TDMR_ROWS} of ${groups.length} rows; <code>tdx-lab plan --json</code> lists every TDMR.`);
   return (
-    `<table class="tdmrs"><thead><tr><th class="num">#</th><th>range</th><th>size</th><th class="num">reserved</th><th>reserved areas (offset, size)</th><th>PAMT (4K · 2M · 1G)</th><th class="num">PAMT node</th></tr></thead><tbody>\n${out.join('\n')}\n</tbody></table>` +
+    `<table class="tdmrs"><thead><tr><th class="num">#</th><th>range and size</th><th class="num">reserved</th><th>reserved areas (offset, size)</th><th>PAMT (4K, 2M, 1G)</th><th class="num">PAMT node</th></tr></thead><tbody>\n${out.join('\n')}\n</tbody></table>` +
     notes.map((n) => `<p class="note">${n}</p>`).join('')
   );
 }
@@ -276,7 +277,7 @@ function seamcallTable(o: Outcome): string {
     const r = o.seamcalls[it.index];
     const ok = r.statusName === 'TDX_SUCCESS';
     const rep = (r.repeat ?? 1) * it.count;
-    return `<tr${it.key ? ' class="failed"' : ''}><td class="num">${it.index}</td><td class="mono">${esc(r.name)}</td><td class="num">${r.lp}</td><td class="num">${r.attempt}${rep > 1 ? ` ×${rep}` : ''}</td><td class="mono">${esc(r.status)}</td><td class="${ok ? 'status-ok' : 'status-fail'}">${esc(r.statusName)}${r.detail ? ` (${esc(r.detail)})` : ''}</td></tr>`;
+    return `<tr${it.key ? ' class="failed"' : ''}><td class="num">${it.index}</td><td class="mono">${esc(r.name)}</td><td class="num">${r.lp}</td><td class="num">${r.attempt}${rep > 1 ? ` ×${rep}` : ''}</td><td class="mono hex">${esc(r.status)}</td><td class="${ok ? 'status-ok' : 'status-fail'}">${esc(r.statusName)}${r.detail ? ` (${esc(r.detail)})` : ''}</td></tr>`;
   });
   return `<table><thead><tr><th class="num">#</th><th>leaf</th><th class="num">CPU</th><th class="num">attempt</th><th>status</th><th>meaning</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
 }
@@ -285,7 +286,7 @@ function scenarioTimeline(o: Outcome): string {
   const r = o.scenario!;
   const rows = r.events.map(
     (e) =>
-      `<tr${e.ok ? '' : ' class="failed"'}><td class="num">${e.index}</td><td>${e.t ?? ''}</td><td>${esc(e.kind)}</td><td>${esc(e.summary)}${e.note ? `<br><span class="note">${esc(e.note)}</span>` : ''}</td><td class="${e.ok ? 'status-ok' : 'status-fail'}">${e.ok ? 'ok' : esc(e.errno ?? 'failed')}</td></tr>`,
+      `<tr${e.ok ? '' : ' class="failed"'}><td class="num">${e.index}</td><td>${e.t ?? ''}</td><td>${esc(e.kind)}</td><td>${escHex(e.summary)}${e.note ? `<br><span class="note">${esc(e.note)}</span>` : ''}</td><td class="${e.ok ? 'status-ok' : 'status-fail'}">${e.ok ? 'ok' : esc(e.errno ?? 'failed')}</td></tr>`,
   );
   return `<table><thead><tr><th class="num">#</th><th>t</th><th>event</th><th>what happened</th><th>result</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
 }
@@ -375,7 +376,7 @@ export function reportHtml(subjects: readonly ReportSubject[], o: HtmlOptions = 
   // The provenance and the closing line stay together, and with the end of the section before:
   // no printed page holds only the provenance (report.css .tail).
   const provenance = `<section id="provenance"><h2>Provenance</h2>\n<table>${provenanceRows(subjects, o)
-    .map(([k, v]) => `<tr><th>${esc(k)}</th><td>${esc(v)}</td></tr>`)
+    .map(([k, v]) => `<tr><th>${esc(k)}</th><td>${escHex(v)}</td></tr>`)
     .join(
       '',
     )}</table><p class="note">Same inputs, same engine version: byte-identical HTML, SVG and PDF.</p>\n</section>`;
