@@ -19,6 +19,7 @@ import {
 } from './kernel-tdx.js';
 import type { SeamcallRecord } from './seamcall.js';
 import type { Plan } from '../kernel/construct.js';
+import type { LogLevel } from '../kernel/log.js';
 
 export interface InitOptions {
   moduleLoaded?: boolean;
@@ -44,6 +45,8 @@ export interface InitResult {
   seamcalls: SeamcallRecord[];
   /** Every line the kernel printed, in order. */
   log: string[];
+  /** The printk level of each line of `log` (same length). */
+  logLevels: LogLevel[];
   /** The lines of `log` printed at error or warning level (pr_err, pr_warn). */
   errorLines: string[];
   pamtKb: number | null;
@@ -116,6 +119,7 @@ export function initTdxWithPlan(
     moduleState: k.module.state,
     seamcalls: k.seamcalls.records,
     log: k.log.map((l) => l.text),
+    logLevels: k.log.map((l) => l.level),
     errorLines: k.log.filter((l) => l.level === 'err' || l.level === 'warn').map((l) => l.text),
     pamtKb: k.status === 'INITIALIZED' ? k.pamtKb : null,
     dpamt:

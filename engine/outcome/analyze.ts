@@ -6,6 +6,7 @@
  */
 import { KERNEL_VARIANTS, type Host, type KernelVariant } from '../host/types.js';
 import type { SeamcallRecord } from '../flow/seamcall.js';
+import type { LogLevel } from '../kernel/log.js';
 import { ENGINE_VERSION } from '../version.js';
 import type { Scenario } from '../scenario/types.js';
 import type { ObservedBoot } from '../import/observed.js';
@@ -28,6 +29,11 @@ export interface AnalyzeOptions {
 function logOf(run: EmulatorRun): string[] {
   if (run.kind === 'host') return run.init.log;
   return [...run.result.bootLog, ...run.result.events.flatMap((e) => e.log)];
+}
+
+function logLevelsOf(run: EmulatorRun): LogLevel[] {
+  if (run.kind === 'host') return run.init.logLevels;
+  return [...run.result.bootLogLevels, ...run.result.events.flatMap((e) => e.logLevels)];
 }
 
 function seamcallsOf(run: EmulatorRun): SeamcallRecord[] {
@@ -67,7 +73,7 @@ function build(
   });
   let init: Outcome['init'] = null;
   if (run.kind === 'host') {
-    const { log: _l, seamcalls: _s, plan: _p, memlist: _m, ...rest } = run.init;
+    const { log: _l, logLevels: _ll, seamcalls: _s, plan: _p, memlist: _m, ...rest } = run.init;
     init = rest;
   }
   const out: Outcome = {
@@ -78,6 +84,7 @@ function build(
     plan: run.plan,
     init,
     log,
+    logLevels: logLevelsOf(run),
     seamcalls,
     scenario: run.kind === 'scenario' ? run.result : null,
     verdict: verdictOf(run, ctx, findings),

@@ -171,6 +171,7 @@ export function outcomeDocument(o: Outcome, provenance: Record<string, unknown> 
       ...(x.ruledOut && { ruled_out: x.ruledOut.map(fixJson) }),
     })),
     log: o.log,
+    ...(o.logLevels && { log_levels: o.logLevels }),
     seamcall_count: o.seamcalls.length,
     runs: o.runs,
     ...(o.recorded && { recorded: o.recorded }),

@@ -4,10 +4,24 @@
  * the verdict points at are always kept with a little context, and the
  * rest is elided with the number of lines left out.
  */
+import type { LogLevel } from '../kernel/log.js';
 import type { Outcome } from './types.js';
 
 export type ExcerptItem =
-  { kind: 'line'; index: number; text: string; count: number; key: boolean } | { kind: 'gap'; omitted: number };
+  | {
+      kind: 'line';
+      /** Index of the run's first line. */
+      index: number;
+      text: string;
+      /** Lines in the run (identical, or alike with `alike`). */
+      count: number;
+      key: boolean;
+      /** The run's last line, when the run holds alike lines that are not all identical. */
+      last?: string;
+      /** The printk level of the run's lines, when the caller gave levels. */
+      level?: LogLevel;
+    }
+  | { kind: 'gap'; omitted: number };
 
 export interface ExcerptOptions {
   /** Lines kept at the start and the end. Default 6. */
@@ -16,6 +30,18 @@ export interface ExcerptOptions {
   context?: number;
   /** Above this many (collapsed) lines the log is cut; below, it is shown whole. Default 80. */
   max?: number;
+  /** The printk level of each line: runs never mix levels, and each item carries its level. */
+  levels?: readonly LogLevel[];
+  /**
+   * Collapse runs of lines that differ only in their numbers too (one
+   * online_pages line per refused block), keeping the first and the last.
+   */
+  alike?: boolean;
+}
+
+/** A line with its numbers blanked: lines with the same shape are alike. */
+function shapeOf(text: string): string {
+  return text.replace(/0x[0-9a-f]+|\d+/gi, '#');
 }
 
 export function excerpt(
@@ -27,12 +53,29 @@ export function excerpt(
   const context = o.context ?? 3;
   const max = o.max ?? 80;
   // Collapse runs of identical lines first: 4,000 identical SEAMCALL lines are one item.
-  const runs: { index: number; text: string; count: number; key: boolean }[] = [];
+  type Run = { index: number; text: string; count: number; key: boolean; last?: string; level?: LogLevel };
+  const runs: Run[] = [];
+  let lastShape = '';
   lines.forEach((text, index) => {
     const last = runs[runs.length - 1];
     const key = keyIndexes.has(index);
-    if (last && last.text === text && !key && !last.key) last.count++;
-    else runs.push({ index, text, count: 1, key });
+    const level = o.levels?.[index];
+    const shape = o.alike ? shapeOf(text) : '';
+    const joins =
+      last &&
+      !key &&
+      !last.key &&
+      last.level === level &&
+      ((last.last ?? last.text) === text || (o.alike === true && shape === lastShape));
+    if (joins) {
+      last.count++;
+      if (text !== last.text || last.last !== undefined) last.last = text;
+    } else {
+      const r: Run = { index, text, count: 1, key };
+      if (level !== undefined) r.level = level;
+      runs.push(r);
+    }
+    lastShape = shape;
   });
   if (runs.length <= max) return runs.map((r) => ({ kind: 'line', ...r }));
   const keep = new Uint8Array(runs.length);
@@ -53,6 +96,16 @@ export function excerpt(
   });
   if (omitted) out.push({ kind: 'gap', omitted });
   return out;
+}
+
+/**
+ * The kernel log of an Outcome as every face shows it: cut around the lines
+ * the verdict and findings point at, runs of identical or alike lines
+ * collapsed with their count, each line with its printk level.
+ */
+export function logExcerpt(o: Outcome, options: ExcerptOptions = {}): ExcerptItem[] {
+  const levels = o.logLevels?.length === o.log.length ? o.logLevels : undefined;
+  return excerpt(o.log, keyLogLines(o), { alike: true, ...(levels && { levels }), ...options });
 }
 
 /** The log lines an Outcome's verdict and findings point at. */

@@ -84,3 +84,49 @@ export function blockCountsText(c: BlockCounts): string {
 export function pamtFigureKb(o: Outcome): number | null {
   return o.pamt.printedKb ?? (o.plan?.ok ? o.pamt.kb : null);
 }
+
+/** A run of consecutive TDMR rows that differ only in their base (and so their PAMT's base). */
+export interface TdmrRowGroup {
+  /** The run's first row: its reserved areas and PAMT sizes stand for every row of the run. */
+  first: TdmrRow;
+  /** The run's last row (the first itself when the run is one TDMR). */
+  last: TdmrRow;
+  count: number;
+}
+
+/** What must be equal for two rows to share a group: everything but the bases. */
+function rowShape(r: TdmrRow): string {
+  const p = r.pamt;
+  return JSON.stringify([
+    r.end - r.base,
+    r.reservedLimit,
+    p ? [p.size4k, p.size2m, p.size1g, p.wantedNid, p.placedNid] : null,
+    r.reserved ? r.reserved.map((a) => [a.kind, a.offset, a.size, a.pamtOf]) : null,
+  ]);
+}
+
+/**
+ * The TDMR table with runs collapsed: consecutive TDMRs of the same size,
+ * the same reserved areas (offsets, sizes, kinds) and the same PAMT sizes
+ * and nodes become one group (a 100,000-region host's thousands of alike
+ * 1 GiB TDMRs are a few rows). A failed TDMR always stands alone.
+ */
+export function tdmrRowGroups(rows: readonly TdmrRow[]): TdmrRowGroup[] {
+  const out: TdmrRowGroup[] = [];
+  let shape = '';
+  for (const r of rows) {
+    const s = r.failed ? '' : rowShape(r);
+    const g = out[out.length - 1];
+    if (g && s && s === shape && !g.last.failed && g.last.end <= r.base) {
+      g.last = r;
+      g.count++;
+    } else out.push({ first: r, last: r, count: 1 });
+    shape = s;
+  }
+  return out;
+}
+
+/** A group's index column: `7`, or `5–4999 ×4995` for a run. */
+export function groupIndexText(g: TdmrRowGroup): string {
+  return g.count === 1 ? String(g.first.index) : `${g.first.index}–${g.last.index} ×${g.count.toLocaleString('en-US')}`;
+}

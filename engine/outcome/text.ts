@@ -5,6 +5,8 @@
  * table cell, a Markdown bullet, an HTML list item); they never re-word.
  */
 import { hex, humanSize } from '../format/hex.js';
+import { PRINTK_LEVELS, type LogLevel } from '../kernel/log.js';
+import type { ExcerptItem } from './log-excerpt.js';
 import type { Evidence, Finding, Fix, Trial } from './types.js';
 
 /** `0x320000 (3.13 MiB)`: a size exactly, and for people. */
@@ -53,4 +55,27 @@ export function findingLines(f: Finding): string[] {
     if (x.trial) out.push(`       ${trialText(x.trial)}`);
   }
   return out;
+}
+
+/** The label beside a log line that a default dmesg never shows ("pr_debug: not in a default dmesg"), else null. */
+export function printkLabel(level: LogLevel | undefined): string | null {
+  if (!level || PRINTK_LEVELS[level].inDefaultDmesg) return null;
+  return `${PRINTK_LEVELS[level].macro}: not in a default dmesg`;
+}
+
+/** Why such lines are labelled, said once under a log that holds any. */
+export const PRINTK_LABEL_NOTE =
+  'Lines marked pr_debug are printed with pr_debug: the kernel leaves those call sites off unless dynamic debug turns them on (dyndbg=), so a default dmesg from a real host does not show them.';
+
+/** A run's count as faces print it after the line: ` (×3)`, or ` … LAST (×1024)` for alike lines. */
+export function runTail(it: Extract<ExcerptItem, { kind: 'line' }>): string {
+  if (it.count <= 1) return '';
+  return it.last !== undefined ? ` … ${it.last}  (×${it.count})` : `  (×${it.count})`;
+}
+
+/** An excerpt item as one line of text (CLI, Markdown): the line, its run, its printk label; or the gap. */
+export function excerptLineText(it: ExcerptItem, unit = 'line'): string {
+  if (it.kind === 'gap') return `… ${it.omitted} ${unit}${it.omitted === 1 ? '' : 's'} left out`;
+  const label = printkLabel(it.level);
+  return `${it.text}${runTail(it)}${label ? `  [${label}]` : ''}`;
 }

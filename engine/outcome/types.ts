@@ -7,6 +7,7 @@
  */
 import type { Host, KernelVariant } from '../host/types.js';
 import type { Plan } from '../kernel/construct.js';
+import type { LogLevel } from '../kernel/log.js';
 import type { ReservedArea } from '../kernel/reserved.js';
 import type { InitResult } from '../flow/init.js';
 import type { SeamcallRecord } from '../flow/seamcall.js';
@@ -235,9 +236,15 @@ export interface Outcome {
   /** The kernel's TDMR plan; null when init stopped before the kernel built TDMRs. */
   plan: Plan | null;
   /** A host's init flow without its log and SEAMCALLs (those are `log`/`seamcalls`); null for scenarios. */
-  init: Omit<InitResult, 'log' | 'seamcalls' | 'plan' | 'memlist'> | null;
+  init: Omit<InitResult, 'log' | 'logLevels' | 'seamcalls' | 'plan' | 'memlist'> | null;
   /** A host's kernel log and SEAMCALLs (a scenario's live in its events: use outcomeLog / outcomeSeamcalls). */
   log: string[];
+  /**
+   * The printk level of each line of `log` (same length): faces label the
+   * lines a default dmesg never shows (pr_debug) from it. Absent in Outcomes
+   * stored before levels were kept; a face then cannot tell and labels none.
+   */
+  logLevels?: LogLevel[];
   seamcalls: SeamcallRecord[];
   scenario: ScenarioResult | null;
   verdict: Verdict;

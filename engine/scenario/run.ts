@@ -12,6 +12,7 @@ import type { SysState } from '../module/module.js';
 import { decodeStatus } from '../module/statuses.js';
 import type { EventRange, Scenario, ScenarioEvent } from './types.js';
 import type { Plan } from '../kernel/construct.js';
+import type { LogLevel, LogLine } from '../kernel/log.js';
 import { pamtTotal } from '../kernel/pamt.js';
 import { nodeOfAddress } from '../format/plan-summary.js';
 import type { Host, MemblockRegion } from '../host/types.js';
@@ -97,6 +98,8 @@ export interface EventResult {
   kernelStatus: KernelModuleStatus;
   seamcalls: SeamcallRecord[];
   log: string[];
+  /** The printk level of each line of `log` (same length). */
+  logLevels: LogLevel[];
   blocks: BlockChangeJson[];
   /** module-update: the module version before and after, as the kernel read it. */
   update?: { from?: string; to?: string };
@@ -136,6 +139,8 @@ export interface ScenarioResult {
   implicitBoot: boolean;
   /** Lines an implicit boot printed (a `boot` event carries its own). */
   bootLog: string[];
+  /** The printk level of each line of `bootLog`. */
+  bootLogLevels: LogLevel[];
   /** On a kernel that initializes at boot, what init did during an implicit boot (a `boot` event carries its own). */
   bootInit?: BootInitJson;
   events: EventResult[];
@@ -259,7 +264,7 @@ export function runScenario(s: Scenario, observer: ScenarioObserver = {}): Scena
   const run = (index: number, ev: ScenarioEvent): EventResult => {
     const logAt = k.log.length;
     const scAt = k.seamcalls.records.length;
-    const r: Omit<EventResult, 'moduleState' | 'kernelStatus' | 'seamcalls' | 'log'> = {
+    const r: Omit<EventResult, 'moduleState' | 'kernelStatus' | 'seamcalls' | 'log' | 'logLevels'> = {
       index,
       kind: ev.kind,
       summary: '',
@@ -268,12 +273,12 @@ export function runScenario(s: Scenario, observer: ScenarioObserver = {}): Scena
     };
     if (ev.t !== undefined) r.t = ev.t;
     if (ev.note !== undefined) r.note = ev.note;
-    const extraLog: string[] = [];
+    const extraLog: LogLine[] = [];
     const hotplug = (o: HotplugOutcome, what: string): void => {
       r.ok = o.ok;
       if (o.error) r.error = o.error;
       r.blocks = blocksJson(o);
-      extraLog.push(...o.log.map((l) => l.text));
+      extraLog.push(...o.log);
       const refused = o.refused ? `, ${o.refused} block${o.refused > 1 ? 's' : ''} refused` : '';
       r.summary =
         o.ok || o.refused
@@ -442,13 +447,15 @@ export function runScenario(s: Scenario, observer: ScenarioObserver = {}): Scena
       moduleState: k.module.state,
       kernelStatus: k.status,
       seamcalls: k.seamcalls.records.slice(scAt),
-      log: [...k.log.slice(logAt).map((l) => l.text), ...extraLog],
+      log: [...k.log.slice(logAt), ...extraLog].map((l) => l.text),
+      logLevels: [...k.log.slice(logAt), ...extraLog].map((l) => l.level),
     };
   };
 
   const implicitBoot = s.events[0]?.kind !== 'boot';
   if (implicitBoot) k.runBoot();
   const bootLog = implicitBoot ? k.log.map((l) => l.text) : [];
+  const bootLogLevels = implicitBoot ? k.log.map((l) => l.level) : [];
   const bootErrors = k.log.filter((l) => l.level === 'err' || l.level === 'warn').map((l) => l.text);
   const bootInit: BootInitJson | undefined =
     implicitBoot && k.bootEnable
@@ -478,6 +485,7 @@ export function runScenario(s: Scenario, observer: ScenarioObserver = {}): Scena
     kernel: s.kernel,
     implicitBoot,
     bootLog,
+    bootLogLevels,
     ...(bootInit ? { bootInit } : {}),
     events,
     tdxMemory: { start, points },

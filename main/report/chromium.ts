@@ -88,7 +88,7 @@ export async function renderPdf(chromiumPath: string, html: string, o: PdfOption
       tagged: true,
       displayHeaderFooter: true,
       headerTemplate: '<span></span>',
-      footerTemplate: `<div style="font-size:8px;width:100%;padding:0 12mm;color:#59636e;display:flex;justify-content:space-between;font-family:Arial,sans-serif"><span>${o.title.replace(/[<>&"]/g, '')}</span><span><span class="pageNumber"></span> / <span class="totalPages"></span></span></div>`,
+      footerTemplate: `<div style="font-size:10px;width:100%;padding:0 12mm;color:#59636e;display:flex;justify-content:space-between;font-family:Arial,sans-serif"><span>${o.title.replace(/[<>&"]/g, '')}</span><span><span class="pageNumber"></span> / <span class="totalPages"></span></span></div>`,
     });
   });
   return normalizePdf(pdf);
@@ -101,18 +101,41 @@ function fixedLike(s: string, fixed: string): string {
 
 /**
  * Chromium stamps the PDF with creation/modification dates, and names the
- * tagged-PDF structure elements after DOM node numbers that shift from run
- * to run (/ID (node00000419), the IDTree, table /Headers). Overwrite the
- * dates with a fixed one and renumber the node names by rank, each in place
- * with the same length (xref offsets stay right, and the IDTree's sort order
- * is kept), so the same report gives the same bytes.
+ * tagged-PDF structure elements after DOM node numbers that change from run
+ * to run (/ID (node00000419), the IDTree, table /Headers): not only shifted,
+ * their order changes too (a comparison's grid headers came out rotated).
+ * Overwrite the dates with a fixed one and rename each node after the rank
+ * of the structure element that carries it (object numbers follow the
+ * document, so they are stable), each in place with the same length so the
+ * xref offsets stay right; the IDTree's pairs are then re-sorted by name
+ * within their array, which keeps its length too. The same report gives the
+ * same bytes.
  */
 export function normalizePdf(pdf: Buffer): Buffer {
   const s = pdf.toString('latin1');
-  const nodes = [...new Set([...s.matchAll(/\(node(\d{8})\)/g)].map((m) => Number(m[1])))].sort((a, b) => a - b);
+  const owner = new Map<number, number>();
+  for (const m of s.matchAll(/(\d+) 0 obj\s*<<\/Type \/StructElem[^]*?endobj/g)) {
+    const id = /\/ID \(node(\d{8})\)/.exec(m[0]);
+    if (id) owner.set(Number(id[1]), Number(m[1]));
+  }
+  const nodes = [...new Set([...s.matchAll(/\(node(\d{8})\)/g)].map((m) => Number(m[1])))].sort(
+    (a, b) => (owner.get(a) ?? Infinity) - (owner.get(b) ?? Infinity) || a - b,
+  );
   const rank = new Map(nodes.map((n, i) => [n, i]));
   const out = s
     .replace(/\(node(\d{8})\)/g, (_m, d: string) => `(node${String(rank.get(Number(d))).padStart(8, '0')})`)
+    .replace(
+      /(\/Limits \[\(node\d{8}\) \(node\d{8}\)\]\s*)?\/Names \[((?:\(node\d{8}\) \d+ 0 R\s*)+)\]/g,
+      (_m, limits: string | undefined, body: string) => {
+        const pairs = body.match(/\(node\d{8}\) \d+ 0 R/g)!;
+        const gaps = body.split(/\(node\d{8}\) \d+ 0 R/);
+        pairs.sort();
+        const name = (pair: string) => pair.slice(0, pair.indexOf(')') + 1);
+        // A leaf's /Limits name its first and last key, as before the renaming.
+        const head = limits?.replace(/\[.*\]/, `[${name(pairs[0])} ${name(pairs[pairs.length - 1])}]`) ?? '';
+        return `${head}/Names [${gaps.map((g, i) => g + (pairs[i] ?? '')).join('')}]`;
+      },
+    )
     .replace(/\/(CreationDate|ModDate) ?\(D:([^)]*)\)/g, (m, _k, d: string) =>
       m.replace(d, fixedLike(d, "20000101000000+00'00'")),
     )

@@ -13,8 +13,8 @@ import { extname } from 'node:path';
 import type { KernelVariant } from '../../engine/host/types.js';
 import { InputError } from '../node/input-file.js';
 import { findChromium, renderPdf, renderPng } from './chromium.js';
-import { reportHtml, type ReportSections } from './html.js';
-import { mapSvg, subjectModel, svgDocument } from './map-svg.js';
+import { reportHtml, type HtmlOptions, type ReportDocument, type ReportSections } from './html.js';
+import { mapSvg, PRINT_MAP_WIDTH, subjectModel, svgDocument } from './map-svg.js';
 import { loadSubject, type ReportSubject } from './subject.js';
 import { reportMarkdown } from './markdown.js';
 import { outcomeDocument } from '../../engine/outcome/document.js';
@@ -60,6 +60,14 @@ export function loadSubjects(
   return subjects;
 }
 
+/** The page the PDF prints: the HTML report with its maps drawn at the printed width, so no map text is under 7 pt. */
+export function printDocument(
+  subjects: readonly ReportSubject[],
+  o: Omit<HtmlOptions, 'mapWidth'> = {},
+): ReportDocument {
+  return reportHtml(subjects, { ...o, mapWidth: PRINT_MAP_WIDTH });
+}
+
 export async function renderReport(
   subjects: ReportSubject[],
   format: ReportFormat,
@@ -79,7 +87,8 @@ export async function renderReport(
   if (format === 'md') return Buffer.from(reportMarkdown(subjects, { timestamp: o.timestamp }), 'utf8');
   // Find Chromium before the (possibly long) layout work, so a missing browser fails fast.
   const chromium = format === 'png' || format === 'pdf' ? findChromium(o.chromium) : undefined;
-  const doc = reportHtml(subjects, { timestamp: o.timestamp, sections: o.sections });
+  const html = { timestamp: o.timestamp, sections: o.sections };
+  const doc = format === 'pdf' ? printDocument(subjects, html) : reportHtml(subjects, html);
   if (format === 'html') return Buffer.from(doc.html, 'utf8');
   if (format === 'png') return renderPng(chromium!, doc.html);
   return renderPdf(chromium!, doc.html, { title: doc.title });

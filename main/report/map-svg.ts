@@ -14,6 +14,12 @@ import {
 import type { ReportSubject } from './subject.js';
 
 export const MAP_WIDTH = 1060;
+/**
+ * The width maps are drawn at for print: A4 less the 12 mm side margins is
+ * 186 mm, about 703 CSS px, so the map prints at scale ~1 and its 10 px
+ * labels come out at 7.5 pt (drawn at 1060 px and shrunk to fit they were 5 pt).
+ */
+export const PRINT_MAP_WIDTH = 700;
 
 /** Draws one map into a fresh linkedom document and returns the <svg> element's markup. */
 export function mapSvg(

@@ -5,13 +5,30 @@
  * node, logs inside <details> cut around the failure, provenance. It renders
  * the Outcome only.
  */
-import { hex, humanSize } from '../../engine/format/hex.js';
-import { excerpt, keyLogLines, keySeamcalls } from '../../engine/outcome/log-excerpt.js';
-import { blockCounts, blockCountsText, pamtFigureKb, tdmrRows } from '../../engine/outcome/rows.js';
-import { evidenceText, fixText, rangeText, sizeText, trialText } from '../../engine/outcome/text.js';
+import { hex } from '../../engine/format/hex.js';
+import { excerpt, keySeamcalls, logExcerpt } from '../../engine/outcome/log-excerpt.js';
+import {
+  blockCounts,
+  blockCountsText,
+  groupIndexText,
+  pamtFigureKb,
+  tdmrRowGroups,
+  tdmrRows,
+} from '../../engine/outcome/rows.js';
+import {
+  evidenceText,
+  excerptLineText,
+  fixText,
+  PRINTK_LABEL_NOTE,
+  printkLabel,
+  rangeText,
+  sizeText,
+  trialText,
+} from '../../engine/outcome/text.js';
 import type { Finding, Outcome } from '../../engine/outcome/types.js';
 import { ENGINE_VERSION } from '../../engine/version.js';
 import type { ReportSubject } from './subject.js';
+import { comparisonOf, MAX_DIFF_ROWS, summaryRows } from './compare.js';
 
 const MAX_TDMR_ROWS = 200;
 const MARK = { error: '✗', warning: '⚠', info: 'ℹ', ok: '✓' } as const;
@@ -62,7 +79,7 @@ function verdictLines(s: ReportSubject): string[] {
         ? `${kb} KB printed (${sizeText(o.pamt.bytes)}, ${o.pamt.percent.toFixed(3)}% of TDX memory)`
         : `${kb} KB planned, freed again when init failed`,
   ]);
-  rows.push(['memory blocks', `${blockCountsText(bc)} (${humanSize(bc.blockSize)} each)`]);
+  rows.push(['memory blocks', `${blockCountsText(bc)} (${sizeText(bc.blockSize)} each)`]);
   rows.push(['findings', o.findings.map((x) => `\`${x.id}\``).join(', ') || 'none']);
   return [`**${MARK[v.level]} ${v.headline}**`, '', ...table(['', ''], rows)];
 }
@@ -100,25 +117,33 @@ function tdmrLines(o: Outcome): string[] {
         ? 'The kernel built no TDMRs.'
         : `No TDMRs were built: init stopped at ${o.verdict.stageText ?? o.verdict.stage}.`,
     ];
-  const body = rows
-    .slice(0, MAX_TDMR_ROWS)
-    .map((r) => [
-      r.index,
-      `[${hex(r.base)}, ${hex(r.end)})`,
-      sizeText(r.end - r.base),
-      r.reserved ? `${r.reserved.length}/${r.reservedLimit}` : '—',
-      r.pamt ? hex(r.pamt.base) : '—',
-      r.pamt ? `${sizeText(r.pamt.size4k)} / ${sizeText(r.pamt.size2m)} / ${sizeText(r.pamt.size1g)}` : '—',
-      r.pamt
-        ? r.pamt.placedNid !== r.pamt.wantedNid
-          ? `${r.pamt.wantedNid} → ${r.pamt.placedNid}`
-          : r.pamt.wantedNid
-        : '—',
+  const groups = tdmrRowGroups(rows);
+  const body = groups.slice(0, MAX_TDMR_ROWS).map((g) => {
+    const r = g.first;
+    const run = g.count > 1;
+    const each = run ? ' each' : '';
+    const p = r.pamt;
+    return [
+      groupIndexText(g),
+      run
+        ? `[${hex(r.base)}, ${hex(r.end)}) … [${hex(g.last.base)}, ${hex(g.last.end)})`
+        : `[${hex(r.base)}, ${hex(r.end)})`,
+      sizeText(r.end - r.base) + each,
+      r.reserved ? `${r.reserved.length}/${r.reservedLimit}${each}` : '—',
+      p ? (run ? `${hex(p.base)} … ${hex(g.last.pamt!.base)}` : hex(p.base)) : '—',
+      p ? `${sizeText(p.size4k)} / ${sizeText(p.size2m)} / ${sizeText(p.size1g)}${each}` : '—',
+      p ? (p.placedNid !== p.wantedNid ? `${p.wantedNid} → ${p.placedNid}` : p.wantedNid) : '—',
       r.failed ?? '',
-    ]);
+    ];
+  });
   const out = table(['#', 'range', 'size', 'reserved', 'PAMT base', 'PAMT 4K / 2M / 1G', 'PAMT node', 'failure'], body);
-  if (rows.length > MAX_TDMR_ROWS)
-    out.push('', `Showing ${MAX_TDMR_ROWS} of ${rows.length} TDMRs; \`tdx-lab plan --json\` lists them all.`);
+  if (groups.length < rows.length)
+    out.push(
+      '',
+      `${rows.length} TDMRs in ${groups.length} rows: a row "a–b ×n" stands for n consecutive TDMRs that differ only in their base (same size, reserved areas and PAMT sizes), with the first and the last range.`,
+    );
+  if (groups.length > MAX_TDMR_ROWS)
+    out.push('', `Showing ${MAX_TDMR_ROWS} of ${groups.length} rows; \`tdx-lab plan --json\` lists every TDMR.`);
   return out;
 }
 
@@ -145,10 +170,10 @@ function pamtLines(o: Outcome): string[] {
   return table(
     ['node', 'TDX memory', 'PAMT placed on the node', 'PAMT / memory'],
     [
-      ...o.pamt.nodes.map((n) => [n.nid, humanSize(n.tdxBytes), sizeText(n.pamtBytes), `${n.pamtPercent.toFixed(3)}%`]),
+      ...o.pamt.nodes.map((n) => [n.nid, sizeText(n.tdxBytes), sizeText(n.pamtBytes), `${n.pamtPercent.toFixed(3)}%`]),
       [
         '**total**',
-        humanSize(o.pamt.tdxBytes),
+        sizeText(o.pamt.tdxBytes),
         `${sizeText(o.pamt.bytes)} = ${o.pamt.kb} KB`,
         `${o.pamt.percent.toFixed(3)}%`,
       ],
@@ -157,12 +182,9 @@ function pamtLines(o: Outcome): string[] {
 }
 
 function logLines(o: Outcome): string[] {
-  const items = excerpt(o.log, keyLogLines(o));
-  const lines = items.map((it) =>
-    it.kind === 'gap'
-      ? `… ${it.omitted} line${it.omitted === 1 ? '' : 's'} left out`
-      : `${it.text}${it.count > 1 ? `  (×${it.count})` : ''}`,
-  );
+  const items = logExcerpt(o);
+  const lines = items.map((it) => excerptLineText(it));
+  const labelled = items.some((it) => it.kind === 'line' && printkLabel(it.level));
   const seam = excerpt(
     o.seamcalls.map(
       (s) =>
@@ -178,6 +200,7 @@ function logLines(o: Outcome): string[] {
     '',
     ...fence(lines.length ? lines : ['(the kernel printed nothing)']),
     '',
+    ...(labelled ? [PRINTK_LABEL_NOTE, ''] : []),
     '</details>',
     '',
     '<details><summary>SEAMCALLs (emulated, ' + o.seamcalls.length + ')</summary>',
@@ -210,6 +233,57 @@ function subjectLines(s: ReportSubject, label: string): string[] {
   return out;
 }
 
+function findingRef(f: Finding): string {
+  return `${MARK[f.severity]} **${f.title}** (\`${f.id}\`): ${f.cause}`;
+}
+
+/** The comparison: the summary grid (rows that differ in bold), why B differs, what differs. */
+function comparisonLines(a: ReportSubject, b: ReportSubject): string[] {
+  const c = comparisonOf(a, b);
+  const grid = summaryRows().map(([k, f]) => {
+    const x = f(a.outcome);
+    const y = f(b.outcome);
+    return x === y ? [k, x, y] : [`**${k}**`, `**${x}**`, `**${y}**`];
+  });
+  const out = [
+    '## Comparison',
+    '',
+    ...table(['', `A: ${a.file}`, `B: ${b.file}`], grid),
+    '',
+    'Rows that differ are in bold.',
+    '',
+  ];
+  out.push('### Why B differs', '');
+  const w = c.why;
+  if (w.verdictDiffers) out.push(`- A: ${a.outcome.verdict.headline}`, `- B: ${b.outcome.verdict.headline}`, '');
+  if (w.onlyB.length) out.push('Only B has:', '', ...w.onlyB.map((f) => `- ${findingRef(f)}`), '');
+  if (w.onlyA.length) out.push('Only A has:', '', ...w.onlyA.map((f) => `- ${findingRef(f)}`), '');
+  for (const x of w.changed)
+    out.push(
+      `Both have \`${x.b.id}\`, with other evidence:`,
+      '',
+      `- A: ${findingRef(x.a)}`,
+      `- B: ${findingRef(x.b)}`,
+      '',
+    );
+  if (!w.verdictDiffers && !w.onlyA.length && !w.onlyB.length && !w.changed.length)
+    out.push('A and B have the same verdict and the same findings.', '');
+  out.push('### What differs', '');
+  if (!c.rows.length) out.push('The hosts and their outcomes do not differ.', '');
+  else {
+    const listed = c.rows.slice(0, MAX_DIFF_ROWS);
+    out.push(
+      ...table(
+        ['what', '', 'A', 'B'],
+        listed.map((r) => [`${r.section}: ${r.what}`, r.kind, r.a, r.b]),
+      ),
+      '',
+    );
+    if (listed.length < c.rows.length) out.push(`Showing ${listed.length} of ${c.rows.length} differences.`, '');
+  }
+  return out;
+}
+
 export function reportMarkdown(subjects: readonly ReportSubject[], o: { timestamp?: string } = {}): string {
   const [a, b] = subjects;
   const title = b
@@ -217,23 +291,7 @@ export function reportMarkdown(subjects: readonly ReportSubject[], o: { timestam
     : `TDX ${a.outcome.scenario ? 'scenario' : 'plan'} report: ${a.outcome.subject.name}`;
   const out: string[] = [`# ${title}`, ''];
   if (b) {
-    out.push(
-      '## Comparison',
-      '',
-      ...table(
-        ['', `A: ${a.file}`, `B: ${b.file}`],
-        [
-          ['kernel', a.outcome.subject.kernel, b.outcome.subject.kernel],
-          ['verdict', a.outcome.verdict.headline, b.outcome.verdict.headline],
-          [
-            'findings',
-            a.outcome.findings.map((f) => f.id).join(', ') || 'none',
-            b.outcome.findings.map((f) => f.id).join(', ') || 'none',
-          ],
-        ],
-      ),
-      '',
-    );
+    out.push(...comparisonLines(a, b));
     out.push(...subjectLines(a, 'A · '), ...subjectLines(b, 'B · '));
   } else out.push(...subjectLines(a, ''));
   const prov: (string | number)[][] = [['tool', `TDX Platform Lab ${ENGINE_VERSION}`]];

@@ -5,9 +5,15 @@
  * prints its events and then this.
  */
 import { hex, humanSize } from '../../../engine/format/hex.js';
-import { excerpt, keyLogLines } from '../../../engine/outcome/log-excerpt.js';
+import { logExcerpt } from '../../../engine/outcome/log-excerpt.js';
 import { blockCounts, blockCountsText, tdmrRows } from '../../../engine/outcome/rows.js';
-import { findingLines, rangeText } from '../../../engine/outcome/text.js';
+import {
+  excerptLineText,
+  findingLines,
+  PRINTK_LABEL_NOTE,
+  printkLabel,
+  rangeText,
+} from '../../../engine/outcome/text.js';
 import type { Outcome } from '../../../engine/outcome/types.js';
 import { table } from './table.js';
 
@@ -127,15 +133,11 @@ function blocksText(o: Outcome): string[] {
 }
 
 export function logText(o: Outcome, title = 'Kernel log'): string[] {
-  const items = excerpt(o.log, keyLogLines(o));
+  const items = logExcerpt(o);
   const out = [`${title}:`];
   if (!items.length) out.push('  (nothing printed)');
-  for (const it of items)
-    out.push(
-      it.kind === 'gap'
-        ? `  … ${it.omitted} line${it.omitted === 1 ? '' : 's'} left out`
-        : `  ${it.text}${it.count > 1 ? `  (×${it.count})` : ''}`,
-    );
+  for (const it of items) out.push(`  ${excerptLineText(it)}`);
+  if (items.some((it) => it.kind === 'line' && printkLabel(it.level))) out.push(`  ${PRINTK_LABEL_NOTE}`);
   return out;
 }
 

@@ -2,6 +2,16 @@
 import type { EventResult, ScenarioResult } from '../../../engine/scenario/run.js';
 import type { SeamcallRecord } from '../../../engine/flow/seamcall.js';
 import { tdxMemoryChanged, tdxMemoryLine } from '../../../engine/outcome/tdx-memory.js';
+import { printkLabel } from '../../../engine/outcome/text.js';
+import type { LogLevel } from '../../../engine/kernel/log.js';
+
+/** A log line with its printk label when a default dmesg would not show it. */
+function labelled(lines: readonly string[], levels: readonly LogLevel[] | undefined): string[] {
+  return lines.map((l, i) => {
+    const label = printkLabel(levels?.[i]);
+    return label ? `${l}  [${label}]` : l;
+  });
+}
 
 /** Per event, at most this many log lines / SEAMCALL lines / block ranges are shown. */
 const MAX_LINES = 12;
@@ -54,7 +64,7 @@ function renderEvent(e: EventResult, mem?: string): string[] {
   }
   if (e.log.length) {
     out.push('    kernel log:');
-    out.push(...clipped(e.log, 'lines').map((l) => `      ${l}`));
+    out.push(...clipped(labelled(e.log, e.logLevels), 'lines').map((l) => `      ${l}`));
   }
   if (mem) out.push(`    ${mem}`);
   out.push(`    module: ${e.moduleState}, kernel TDX status: ${e.kernelStatus}`);
@@ -68,7 +78,7 @@ export function renderScenarioText(file: string, r: ScenarioResult): string {
   out.push('');
   if (r.implicitBoot) {
     out.push('[boot] (implicit)');
-    out.push(...r.bootLog.map((l) => `      ${l}`));
+    out.push(...labelled(r.bootLog, r.bootLogLevels).map((l) => `      ${l}`));
   }
   const pts = r.tdxMemory.points;
   r.events.forEach((e, i) => {
