@@ -18,6 +18,7 @@ const SUITES: ReadonlyArray<[string, () => Promise<BenchModule>]> = [
   ['hotplug scenario', () => import('./hotplug.bench.js')],
   ['sweep throughput', () => import('./sweep.bench.js')],
   ['report', () => import('./report.bench.js')],
+  ['report memory', () => import('./report-memory.bench.js')],
   ['artifact import', () => import('./import.bench.js')],
   ['app map', () => import('./app.bench.js')],
 ];
