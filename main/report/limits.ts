@@ -3,9 +3,11 @@
  * emulates the host, then builds the map model with a shape for every
  * memblock region, TDX memory region, TDMR, reserved area and PAMT
  * (renderer/map), and draws it several times (the full view and the insets).
- * Its peak memory grows with the regions, about 2.4 KiB each (`npm run bench
- * -- "report memory"`), so a host with more regions than fit the budget is
- * refused before any of that work, with its size named and what to use instead.
+ * Its peak memory grows with the regions (`npm run bench -- "report memory"`:
+ * 364 MiB at 100k, 1,711 MiB at 700k, 2,418 MiB at 1M, 3,144 MiB at 2M; a 5M
+ * host aborted out of V8 heap at 4.5 GB), so a host with more regions than
+ * fit the budget is refused before any of that work, with its size named and
+ * what to use instead.
  */
 import { dirname, resolve } from 'node:path';
 import { InputError, readJsonFile } from '../node/input-file.js';
