@@ -56,7 +56,8 @@ export function loadSubjects(
 ): ReportSubject[] {
   const o = { kernel: req.kernel, kernelGiven: req.kernelGiven, command: req.command };
   const subjects = [loadSubject(req.input, o)];
-  if (req.compare) subjects.push(loadSubject(req.compare, o));
+  const alongside = { file: req.input, regions: subjects[0].outcome.host.memblock.length };
+  if (req.compare) subjects.push(loadSubject(req.compare, { ...o, alongside }));
   return subjects;
 }
 

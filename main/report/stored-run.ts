@@ -14,11 +14,18 @@ import type { LabStore } from '../store/lab-store.js';
 import type { RunWithPayload } from '../store/types.js';
 import type { HostRecord } from '../store/types.js';
 import { storedOutcome } from '../store/stored-outcome.js';
+import { checkReportRegions } from './limits.js';
 import { subjectFor, type ReportSubject } from './subject.js';
 
 /** The stored run's Outcome; an old plan run is re-analysed (and says so), an old simulate run cannot be. */
 export function outcomeOfRun(run: RunWithPayload, host: HostRecord | null): { outcome: Outcome; reanalyzed: boolean } {
   const kept = storedOutcome(run.payload);
+  // Too many regions for a report's memory budget: refused before laying it out (limits.ts).
+  checkReportRegions(
+    `run #${run.id}`,
+    (kept?.host ?? host?.host)?.memblock.length ?? 0,
+    'see its figures with `tdx-lab session show` instead',
+  );
   if (kept) return { outcome: kept, reanalyzed: false };
   if (run.kind !== 'plan')
     throw new InputError(

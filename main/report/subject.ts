@@ -12,6 +12,7 @@ import { hostFromJson } from '../node/host-file.js';
 import { parseJsonText, readTextFile } from '../node/input-file.js';
 import { isScenarioJson, scenarioFromJson } from '../node/scenario-file.js';
 import { recordedHostFromJson, isRecordedHostJson } from '../node/recorded-file.js';
+import { checkReportJson, type Alongside } from './limits.js';
 
 /** Where a report's Outcome came from (printed in every report's provenance). */
 export interface ReportProvenance {
@@ -38,6 +39,8 @@ export interface LoadOptions {
   /** The kernel was chosen by the user (a recorded host otherwise takes its boot's kernel). */
   kernelGiven?: boolean;
   command?: string;
+  /** The other subject of the same report (--compare), for the size limit (limits.ts). */
+  alongside?: Alongside;
 }
 
 export function subjectFor(file: string, outcome: Outcome, extra: Partial<ReportProvenance> = {}): ReportSubject {
@@ -65,7 +68,9 @@ export function outcomeOfJson(file: string, json: unknown, o: LoadOptions): Outc
 /** Loads one input file and analyses it. */
 export function loadSubject(file: string, o: LoadOptions): ReportSubject {
   const text = readTextFile(file);
-  const outcome = outcomeOfJson(file, parseJsonText(file, text), o);
+  const json = parseJsonText(file, text);
+  checkReportJson(file, json, o.alongside); // too many regions for the memory budget: refused before any analysis
+  const outcome = outcomeOfJson(file, json, o);
   return subjectFor(file, outcome, {
     sha256: createHash('sha256').update(text, 'utf8').digest('hex'),
     ...(o.command && { command: o.command }),

@@ -2,14 +2,18 @@
  * `tdx-lab session check`: the full health check of a notebook, read-only.
  * SQLite's integrity_check (every page, every index against its table), the
  * foreign keys, and the store's own invariant that each run has exactly the
- * events it declares. The verdict is remembered (health.ts): damage marks
+ * events it declares, and that each host stored in parts gives back its
+ * digest. The verdict is remembered (health.ts): damage marks
  * the file, a clean check clears an earlier mark.
  */
+import { createHash } from 'node:crypto';
 import type Database from 'better-sqlite3';
 import { StoreError } from './errors.js';
 import { clearDamage, markDamaged } from './health.js';
 import { schemaMismatch, userVersion } from './migrations.js';
+import { hostTextBytes } from './host-text.js';
 import { openDatabase } from './open.js';
+import { Sql } from './sql.js';
 
 export interface NotebookCheck {
   file: string;
@@ -23,6 +27,17 @@ const MAX_PROBLEMS = 20;
 
 function sqliteCode(e: unknown): string {
   return String((e as { code?: unknown })?.code ?? '');
+}
+
+/** The hosts stored in parts (none before schema version 3). */
+function hostsInParts(db: Database.Database): { id: number; digest: string }[] {
+  const v3 = db.prepare(`SELECT 1 FROM pragma_table_info('hosts') WHERE name = 'in_parts'`).get() !== undefined;
+  return v3
+    ? (db.prepare(`SELECT id, digest FROM hosts WHERE in_parts = 1 ORDER BY id`).all() as {
+        id: number;
+        digest: string;
+      }[])
+    : [];
 }
 
 function runChecks(db: Database.Database, problems: string[]): NotebookCheck['counts'] {
@@ -46,6 +61,15 @@ function runChecks(db: Database.Database, problems: string[]): NotebookCheck['co
     )
     .all() as { id: number; declared: number; n: number }[];
   for (const c of counts) add(`run #${c.id} declares ${c.declared} events but has ${c.n}`);
+  // A host stored in parts has no json_valid CHECK: its digest is what proves the parts whole.
+  const q = new Sql(db, 'notebook');
+  const inParts = hostsInParts(db);
+  for (const h of inParts) {
+    const hash = createHash('sha256');
+    for (const b of hostTextBytes(q, h.id)) hash.update(b);
+    if (hash.digest('hex') !== h.digest)
+      add(`host #${h.id}: its text does not match its digest (parts missing or changed)`);
+  }
   const one = (sql: string) => (db.prepare(sql).get() as { n: number }).n;
   return {
     sessions: one('SELECT count(*) AS n FROM sessions'),

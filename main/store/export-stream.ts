@@ -9,6 +9,7 @@
 import { inflateRawSync } from 'node:zlib';
 import { hex } from '../../engine/format/hex.js';
 import { ENGINE_VERSION } from '../../engine/version.js';
+import { hostTextBytes } from './host-text.js';
 import { EXPORT_FORMAT, EXPORT_VERSION, tdmrToJson } from './export-format.js';
 import { listNotes } from './notes.js';
 import { getRunTdmrs, listRuns } from './runs.js';
@@ -50,12 +51,11 @@ export function* exportPieces(
     const hostRows = q
       .stmt(`SELECT id, origin, provenance, created_at FROM hosts WHERE session_id = ? ORDER BY id`)
       .all(s.id) as { id: number; origin: string; provenance: string; created_at: string }[];
-    const hostJson = q.stmt(`SELECT CAST(host_json AS BLOB) AS j FROM hosts WHERE id = ?`);
     for (const [i, h] of hostRows.entries()) {
       hostIndex.set(h.id, i);
       yield `${i ? ',' : ''}{"origin":${str(h.origin)},"provenance":${h.provenance},"created_at":${str(h.created_at)},"host":`;
-      // The canonical host JSON as stored: a 5M-region host is one 300 MB value, never parsed here.
-      yield (hostJson.get(h.id) as { j: Buffer }).j;
+      // The canonical host JSON as stored, part by part: a 5M-region host is never whole here, nor parsed.
+      yield* hostTextBytes(q, h.id);
       yield '}';
     }
     yield '],"runs":[';

@@ -9,7 +9,6 @@
  * One pass needs an order: `session` before `hosts`, `hosts` before `runs`,
  * `runs` before `notes`, as `session export` writes them.
  */
-import { createHash } from 'node:crypto';
 import { constants, deflateRawSync } from 'node:zlib';
 import { parseHex } from '../../engine/format/hex.js';
 import { hostToJson } from '../../engine/format/host-json.js';
@@ -19,6 +18,7 @@ import { JsonScanner, JsonSyntaxError, type JsonSink } from '../node/json-scan.j
 import { JsonValueBuilder } from '../node/json-value.js';
 import { StoreError } from './errors.js';
 import { EventWriter } from './events.js';
+import { HostTextWriter } from './host-text.js';
 import {
   EXPORT_FORMAT,
   EXPORT_VERSION,
@@ -44,6 +44,12 @@ const MEMBLOCK_CHUNK = 65536;
 const SENTINEL_REGION = { start: '0x100000000000', end: '0x100000001000', nid: 0 };
 /** Payload text gathered before it is deflated onward (raw deflate blocks, sync-flushed, concatenate). */
 const PAYLOAD_PIECE = 1 << 20;
+
+/** The canonical host text up to its first region (hostToJson's key order). */
+function headOf(name: unknown, description: unknown): string {
+  const d = description !== undefined ? `,"description":${JSON.stringify(description)}` : '';
+  return `{"name":${JSON.stringify(name)}${d},"memblock":[`;
+}
 
 /** The JSON type of a value for messages ("expected array, got object"). */
 function typeName(v: unknown): string {
@@ -150,7 +156,10 @@ interface HostState {
   /** Index of chunk[0] in memblock. */
   chunkAt: number;
   count: number;
-  pieces: string[];
+  /** The host's text as it streams in (host-text.ts), from where its memblock array opens. */
+  text?: HostTextWriter;
+  /** Whether a memblock piece was written (the next one starts with a comma). */
+  wrote: boolean;
   last?: unknown;
   lastIndex: number;
 }
@@ -302,7 +311,7 @@ export class SessionImporter implements JsonSink {
         sawMemblockArray: false,
         chunkAt: 0,
         count: 0,
-        pieces: [],
+        wrote: false,
         lastIndex: -1,
       };
       this.ctx.push('host-entry');
@@ -313,7 +322,9 @@ export class SessionImporter implements JsonSink {
       this.ctx.push('host');
       return;
     } else if (where === 'host' && k === 'memblock') {
+      if (this.host!.sawMemblockArray) this.bad(`$.hosts[${this.hostIds.length}].host.memblock`, 'given twice');
       this.host!.sawMemblockArray = true;
+      this.startHostText();
       return expectArray('memblock', `$.hosts[${this.hostIds.length}].host.memblock`);
     } else if (where === 'runs') {
       if (kind !== 'object') this.bad(`$.runs[${this.runIds.length}]`, 'expected object, got array');
@@ -537,11 +548,27 @@ export class SessionImporter implements JsonSink {
         );
       r.value.memblock.pop();
     }
-    h.pieces.push(JSON.stringify(hostToJson(r.value).memblock).slice(1, -1));
+    h.text!.body((h.wrote ? ',' : '') + JSON.stringify(hostToJson(r.value).memblock).slice(1, -1));
+    h.wrote = true;
     h.last = h.chunk[h.chunk.length - 1];
     h.lastIndex = h.chunkAt + h.chunk.length - 1;
     h.chunkAt += h.chunk.length;
     h.chunk = [];
+  }
+
+  /**
+   * The host's text starts where its memblock array opens: the regions stream
+   * into it, so no host is ever held whole. Its head is expected to be the
+   * name (and description) read so far, as export writes them first.
+   */
+  private startHostText(): HostTextWriter {
+    const h = this.host!;
+    h.text = new HostTextWriter(
+      this.q,
+      { sessionId: this.session!.id, name: '', origin: 'planned', provenance: '{}', createdAt: '' },
+      headOf(h.fields.name, h.fields.description),
+    );
+    return h.text;
   }
 
   private finishHost(): void {
@@ -568,32 +595,14 @@ export class SessionImporter implements JsonSink {
     const canon = hostToJson(r.value) as unknown as Record<string, unknown>;
     const { name, description, memblock, ...rest } = canon;
     void memblock;
-    // One flat string built once, its digest taken piece by piece (no second copy of a 300 MB text).
-    const parts = [
-      `{"name":${JSON.stringify(name)}${description !== undefined ? `,"description":${JSON.stringify(description)}` : ''},"memblock":[`,
-    ];
-    h.pieces.forEach((piece, i) => parts.push(i ? ',' + piece : piece));
-    parts.push(`],${JSON.stringify(rest).slice(1)}`);
-    h.pieces = [];
-    const digest = createHash('sha256');
-    for (const part of parts) digest.update(part);
-    const text = parts.join('');
-    parts.length = 0;
-    const id = Number(
-      this.q
-        .stmt(
-          `INSERT INTO hosts (session_id, name, origin, provenance, host_json, digest, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
-        )
-        .run(
-          this.session!.id,
-          name,
-          entry.origin,
-          JSON.stringify(entry.provenance),
-          text,
-          digest.digest('hex'),
-          entry.created_at,
-        ).lastInsertRowid,
-    );
+    const text = h.text ?? this.startHostText();
+    const { id } = text.finish(headOf(name, description), `],${JSON.stringify(rest).slice(1)}`, {
+      sessionId: this.session!.id,
+      name: name as string,
+      origin: entry.origin,
+      provenance: JSON.stringify(entry.provenance),
+      createdAt: entry.created_at,
+    });
     this.hostIds.push(id);
     this.host = undefined;
   }

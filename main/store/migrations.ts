@@ -135,6 +135,20 @@ CREATE TABLE exports (
 CREATE INDEX exports_session ON exports(session_id);
 `;
 
+const V3 = `
+-- Host texts longer than a few MiB, in parts (host-text.ts): a hosts row with
+-- in_parts = 1 has host_json = 'null' and its text is its parts joined in seq
+-- order. ADD COLUMN with a constant default rewrites no row. A rowid table, as
+-- SQLite advises for rows of MiBs (WITHOUT ROWID suits small rows).
+ALTER TABLE hosts ADD COLUMN in_parts INTEGER NOT NULL DEFAULT 0;
+CREATE TABLE host_parts (
+  host_id INTEGER NOT NULL REFERENCES hosts(id) ON DELETE CASCADE,
+  seq     INTEGER NOT NULL,
+  part    TEXT NOT NULL,
+  PRIMARY KEY (host_id, seq)
+);
+`;
+
 export const MIGRATIONS: readonly Migration[] = [
   {
     version: 1,
@@ -165,6 +179,14 @@ export const MIGRATIONS: readonly Migration[] = [
     up(db) {
       db.function('tdx_span_class', { deterministic: true }, (span: unknown) => spanClass(Number(span)));
       db.exec(V2);
+    },
+  },
+  {
+    version: 3,
+    what: 'host texts in parts (host_parts, hosts.in_parts)',
+    objects: ['host_parts'],
+    up(db) {
+      db.exec(V3);
     },
   },
 ];

@@ -15,6 +15,7 @@ import { renameSync, rmSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { decodePayload } from './payload.js';
 import { EventWriter } from './events.js';
+import { HostTextWriter, hostTextBytes } from './host-text.js';
 import { openDatabase } from './open.js';
 import { Sql } from './sql.js';
 
@@ -24,6 +25,8 @@ export interface RecoverReport {
   runs: number;
   events: number;
   notes: number;
+  /** Hosts whose text could not be read whole, and why (their runs are kept detached). */
+  lostHosts: { id: number; why: string }[];
   /** Runs that could not be kept whole, and why. */
   lostRuns: { id: number; why: string }[];
   /** Key ranges of a table that could not be read. */
@@ -106,7 +109,6 @@ interface HostRow {
   name: string;
   origin: string;
   provenance: string;
-  host_json: string;
   digest: string;
   created_at: string;
 }
@@ -139,6 +141,7 @@ function salvageInto(src: Database.Database, out: Database.Database, outFile: st
     runs: 0,
     events: 0,
     notes: 0,
+    lostHosts: [],
     lostRuns: [],
     detachedRuns: [],
     unreadable: [],
@@ -175,27 +178,60 @@ function salvageInto(src: Database.Database, out: Database.Database, outFile: st
     report.renamedSessions.push(id);
   };
 
-  const insHost = out.prepare(
-    `INSERT INTO hosts (id, session_id, name, origin, provenance, host_json, digest, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-  );
-  tx(() => {
-    for (const h of salvage<HostRow>(
+  // Host rows first (one statement may iterate a connection at a time), then each host's text.
+  const srcQ = new Sql(src, 'source');
+  const hostRows = [
+    ...salvage<HostRow>(
       src,
-      `SELECT id AS k, session_id, name, origin, provenance, host_json, digest, created_at FROM hosts WHERE id > ? ORDER BY id`,
+      `SELECT id AS k, session_id, name, origin, provenance, digest, created_at FROM hosts WHERE id > ? ORDER BY id`,
       'hosts',
       report,
-    )) {
-      try {
-        JSON.parse(h.host_json);
-        JSON.parse(h.provenance);
-      } catch {
-        continue; // a row that reads but whose JSON is cut is not a host
-      }
+    ),
+  ];
+  for (const h of hostRows) {
+    const sp = `host_${h.k}`;
+    const hadSession = sessions.has(h.session_id);
+    out.exec(`SAVEPOINT ${sp}`);
+    try {
+      JSON.parse(h.provenance);
       ensureSession(h.session_id);
-      insHost.run(h.k, h.session_id, h.name, h.origin, h.provenance, h.host_json, h.digest, h.created_at);
+      // Through the one writer (host-text.ts), piece by piece: a host in parts is never whole here.
+      const w = new HostTextWriter(q, {
+        id: h.k,
+        sessionId: h.session_id,
+        name: h.name,
+        origin: h.origin,
+        provenance: h.provenance,
+        createdAt: h.created_at,
+      });
+      let first = '';
+      let n = 0;
+      for (const b of hostTextBytes(srcQ, h.k)) {
+        const piece = b.toString('utf8');
+        if (n === 1) w.body(first);
+        if (n === 0) first = piece;
+        else w.body(piece);
+        n++;
+      }
+      // A text in one piece (host_json) must be JSON; one in parts must give back its digest.
+      if (n === 1) {
+        JSON.parse(first);
+        w.body(first);
+      }
+      if (n === 0) throw new Lost('its text is missing');
+      const { digest } = w.finish();
+      if (n > 1 && digest !== h.digest) throw new Lost('its text does not match its digest (parts lost)');
+      out.exec(`RELEASE ${sp}`);
       hosts.add(h.k);
+    } catch (e) {
+      out.exec(`ROLLBACK TO ${sp}`);
+      out.exec(`RELEASE ${sp}`);
+      if (!hadSession && sessions.delete(h.session_id)) report.renamedSessions.pop();
+      if (e instanceof Lost) report.lostHosts.push({ id: h.k, why: e.message });
+      else if (isCorrupt(e)) report.lostHosts.push({ id: h.k, why: 'its text is on damaged pages' });
+      else if (!(e instanceof SyntaxError)) throw e; // a row that reads but whose JSON is cut is not a host
     }
-  });
+  }
 
   const insRun = out.prepare(
     `INSERT INTO runs (id, session_id, host_id, kind, engine_version, kernel_variant, status, label, stage, errno,

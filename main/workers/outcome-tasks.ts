@@ -15,6 +15,7 @@ import { analyzeHost } from '../../engine/outcome/analyze.js';
 import type { Outcome } from '../../engine/outcome/types.js';
 import { hostFromJson } from '../node/host-file.js';
 import { InputError, parseJsonText } from '../node/input-file.js';
+import { checkReportJson } from '../report/limits.js';
 import { outcomeOfJson, subjectFor, type ReportProvenance, type ReportSubject } from '../report/subject.js';
 
 /** What a report is made from: input text to analyse, or an Outcome already made (a stored run). */
@@ -43,7 +44,9 @@ export type OutcomeTaskReply =
 
 function subjectOf(s: ReportSource): ReportSubject {
   if (s.kind === 'outcome') return subjectFor(s.source, s.outcome, s.provenance);
-  const outcome = outcomeOfJson(s.source, parseJsonText(s.source, s.text), { kernel: s.kernel, kernelGiven: true });
+  const json = parseJsonText(s.source, s.text);
+  checkReportJson(s.source, json); // the CLI's refusal, word for word (main/report/limits.ts)
+  const outcome = outcomeOfJson(s.source, json, { kernel: s.kernel, kernelGiven: true });
   return subjectFor(s.source, outcome, { sha256: createHash('sha256').update(s.text, 'utf8').digest('hex') });
 }
 

@@ -20,6 +20,7 @@ const SUITES: ReadonlyArray<[string, () => Promise<BenchModule>]> = [
   ['sweep speed-up', () => import('./sweep.bench.js')],
   ['sweep of 1M values', () => import('./sweep-values.bench.js')],
   ['report', () => import('./report.bench.js')],
+  ['report memory', () => import('./report-memory.bench.js')],
   ['artifact import', () => import('./import.bench.js')],
   ['app map', () => import('./app.bench.js')],
 ];

@@ -342,6 +342,7 @@ export function register(program: Command): void {
       else {
         const lines = [
           `recovered into ${opts.out}: ${r.sessions} sessions, ${r.hosts} hosts, ${r.runs} runs (${r.events} events), ${r.notes} notes`,
+          ...r.lostHosts.map((l) => `  lost host #${l.id}: ${l.why}`),
           ...r.lostRuns.map((l) => `  lost run #${l.id}: ${l.why}`),
           ...r.unreadable.map(
             (u) =>
