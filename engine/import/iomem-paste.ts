@@ -7,7 +7,7 @@
  */
 import type { Device, MemblockRegion, ReservedRange } from '../host/types.js';
 import { parseArtifactText } from './artifact.js';
-import { buildHost } from './build-host.js';
+import { MODULE_LIMITS_ASSUMED, NO_CMRS_ASSUMED, buildHost } from './build-host.js';
 import { ArtifactError } from './facts.js';
 
 /** Pasted text is bounded: a whole /proc/iomem of a large server is well under 1 MiB. */
@@ -17,7 +17,7 @@ export interface IomemRows {
   memblock: MemblockRegion[];
   reserved: ReservedRange[];
   devices: Device[];
-  /** What the importer assumed about these rows (no NUMA information: node 0, …), in its own words. */
+  /** What the importer assumed about these rows (no NUMA information: node 0, …), in its own words; not what it assumed of CMRs and module limits, which the editor keeps. */
   assumptions: string[];
   /** Lines read. */
   lines: number;
@@ -56,7 +56,7 @@ export function iomemRows(text: string): IomemPasteResult {
       memblock: r.host.memblock,
       reserved: r.host.reserved,
       devices: r.host.devices ?? [],
-      assumptions: r.assumptions,
+      assumptions: r.assumptions.filter((a) => a !== NO_CMRS_ASSUMED && a !== MODULE_LIMITS_ASSUMED),
       lines: text.split(/\r?\n/).filter((l) => l.trim() !== '').length,
     },
   };
