@@ -51,8 +51,7 @@ async function settled(n: number): Promise<void> {
   }, n);
 }
 
-const rowCount = (section: string) =>
-  s.page.textContent(`[data-testid=raw-count-${section}]`).then((t) => Number(t));
+const rowCount = (section: string) => s.page.textContent(`[data-testid=raw-count-${section}]`).then((t) => Number(t));
 
 test('the fragmented sample opens in the raw table unchanged and still fails', async () => {
   const { page } = s;
