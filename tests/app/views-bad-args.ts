@@ -19,6 +19,7 @@ export const VIEWS_BAD_ARGS: Record<keyof typeof SESSION_ARGS | keyof typeof EDI
   diffSessions: [[{ a: 1, b: '2' }, /diffSessions: argument \$\.a: /]],
   pasteIomem: [
     [{ text: '' }, /pasteIomem: argument \$\.text: must not be empty/],
-    [{ lines: [] }, /pasteIomem: argument .*lines/],
+    [{ lines: [] }, /pasteIomem: argument \$\.text: missing/],
+    [{ text: 'x', lines: [] }, /pasteIomem: argument .*lines/],
   ],
 };
