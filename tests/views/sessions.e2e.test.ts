@@ -188,7 +188,7 @@ test('a diff of two sessions pairs their runs; rename; delete asks first and can
   await page.click('[data-testid=session-delete]');
   await page.click('[data-testid=session-delete-yes]');
   const gone = (await (await page.waitForSelector('[data-testid=session-deleted]')).textContent())!;
-  assert.match(gone, /Deleted session “fragmented BIOS 2\.1” \(2 runs, 1 hosts, 2 notes\)/);
+  assert.match(gone, /Deleted session “fragmented BIOS 2\.1” \(2 runs, 1 host, 2 notes\)/);
   await page.waitForFunction(() => !document.querySelector('[data-testid=sessions]')?.textContent?.includes('BIOS'));
   await shot(page, 'sessions-deleted');
   // Undo puts it back, with its runs and notes.
