@@ -22,6 +22,12 @@ export const ASSUMED_MODULE = {
   pamt_entry_size: { '4k': 16, '2m': 16, '1g': 16 },
 };
 
+/** What the importer says when it found no CMRs, and when it assumed the module limits (the host editor's paste keeps its own). */
+export const NO_CMRS_ASSUMED =
+  "no CMR lines (this kernel does not print them): no CMRs in the host; the cmr-holes variant and the module's CMR check cannot be modelled";
+export const MODULE_LIMITS_ASSUMED =
+  'TDX module limits are not printed: assumed max_tdmrs 64, 16 reserved areas per TDMR, 16-byte PAMT entries (TDX 1.5 values)';
+
 export interface ImportResult {
   /** Undefined when no artifact gave the memory layout. */
   host?: Host;
@@ -223,9 +229,7 @@ export function buildHost(list: readonly SourcedFacts[], name?: string): ImportR
     );
 
   if (!cmrRanges.length) {
-    assumptions.push(
-      "no CMR lines (this kernel does not print them): no CMRs in the host; the cmr-holes variant and the module's CMR check cannot be modelled",
-    );
+    assumptions.push(NO_CMRS_ASSUMED);
     cmrRanges = [];
   }
   const cmrs: Cmr[] = normalize(cmrRanges).map((c) => ({ base: c.start, size: c.end - c.start }));
@@ -239,9 +243,7 @@ export function buildHost(list: readonly SourcedFacts[], name?: string): ImportR
     module: { ...ASSUMED_MODULE, pamt_entry_size: { ...ASSUMED_MODULE.pamt_entry_size } },
     cmrs,
   };
-  assumptions.push(
-    'TDX module limits are not printed: assumed max_tdmrs 64, 16 reserved areas per TDMR, 16-byte PAMT entries (TDX 1.5 values)',
-  );
+  assumptions.push(MODULE_LIMITS_ASSUMED);
   const version = [...boots].reverse().find((b) => b.boot.moduleVersion)?.boot.moduleVersion;
   if (version) host.module.version = version;
   // Only the printed version decides: deriving it from an observed TDH.SYS.RD failure would make `check` circular.

@@ -1,15 +1,17 @@
 /**
- * What differs between two hosts (and their verdicts): memblock regions,
+ * What differs between two hosts (and their outcomes): memblock regions,
  * devices, CMRs, reserved ranges and module limits, each as an added,
- * removed or changed row with its exact range. Pure; the compare view
- * highlights these ranges on both maps and lists them in its diff table.
+ * removed or changed row with its exact range; the kernel, verdict and
+ * findings (by id, with the Outcome's own titles) of the two Outcomes.
+ * Pure; the compare view highlights these ranges on both maps and lists
+ * them in its diff table.
  */
 import type { Host } from '../host/types.js';
 import { hex, humanSize } from '../format/hex.js';
 import type { Outcome } from '../outcome/types.js';
 
 export type DiffKind = 'added' | 'removed' | 'changed';
-export type DiffSection = 'memblock' | 'device' | 'cmr' | 'reserved' | 'module' | 'platform' | 'verdict';
+export type DiffSection = 'memblock' | 'device' | 'cmr' | 'reserved' | 'module' | 'platform' | 'verdict' | 'finding';
 
 export interface DiffRow {
   section: DiffSection;
@@ -122,9 +124,11 @@ export function diffHosts(a: Host, b: Host): DiffRow[] {
   ];
 }
 
-/** Differences in outcome: initializes or not, stage, status, TDMR count, PAMT, findings. */
+/** Differences in outcome: kernel, headline, initializes or not, stage, status, TDMR count, PAMT, then findings by id. */
 export function diffOutcomes(a: Outcome, b: Outcome): DiffRow[] {
   const pick = (o: Outcome) => ({
+    kernel: o.subject.kernel,
+    headline: o.verdict.headline,
     initializes: o.verdict.ok ? 'yes' : 'no',
     level: o.verdict.level,
     stage: o.verdict.stage ?? '',
@@ -132,9 +136,9 @@ export function diffOutcomes(a: Outcome, b: Outcome): DiffRow[] {
       ? `${o.verdict.statusName}${o.verdict.statusDetail ? ` (${o.verdict.statusDetail})` : ''}`
       : '',
     errno: o.verdict.errno ?? '',
+    'failed TDMR': o.verdict.failedTdmr ? `TDMR ${o.verdict.failedTdmr.index} (${o.verdict.failedTdmr.reason})` : '',
     tdmrs: `${o.plan?.tdmrs.length ?? 0} of ${o.host.module.max_tdmrs}`,
     'PAMT KiB': String(o.pamt.kb),
-    findings: o.findings.map((f) => f.id).join(', '),
   });
   const x = pick(a);
   const y = pick(b);
@@ -149,5 +153,39 @@ export function diffOutcomes(a: Outcome, b: Outcome): DiffRow[] {
         b: y[k],
       });
   }
+  return [...rows, ...diffFindings(a, b)];
+}
+
+/** A finding as the Outcome states it: severity and title (the id is the row's `what`). */
+const findingText = (f: Outcome['findings'][number]) => `${f.severity}: ${f.title}`;
+
+/** Findings keyed by id; a second finding with the same id (two failed events) is "id (2)". */
+function keyedFindings(o: Outcome): Map<string, Outcome['findings'][number]> {
+  const m = new Map<string, Outcome['findings'][number]>();
+  const seen = new Map<string, number>();
+  for (const f of o.findings) {
+    const n = (seen.get(f.id) ?? 0) + 1;
+    seen.set(f.id, n);
+    m.set(n === 1 ? f.id : `${f.id} (${n})`, f);
+  }
+  return m;
+}
+
+/**
+ * Findings by id: one only A has is removed, one only B has is added, one both
+ * have with another severity or title is changed. In A's order, then B's new ones.
+ */
+export function diffFindings(a: Outcome, b: Outcome): DiffRow[] {
+  const rows: DiffRow[] = [];
+  const fa = keyedFindings(a);
+  const fb = keyedFindings(b);
+  for (const [id, f] of fa) {
+    const g = fb.get(id);
+    if (!g) rows.push({ section: 'finding', kind: 'removed', what: id, a: findingText(f), b: '' });
+    else if (findingText(g) !== findingText(f))
+      rows.push({ section: 'finding', kind: 'changed', what: id, a: findingText(f), b: findingText(g) });
+  }
+  for (const [id, g] of fb)
+    if (!fa.has(id)) rows.push({ section: 'finding', kind: 'added', what: id, a: '', b: findingText(g) });
   return rows;
 }

@@ -22,7 +22,9 @@ import {
   type ProgressEvent,
 } from '../common/api-contract.js';
 import type { ImportedHostValue, OutcomeTask } from '../workers/outcome-tasks.js';
+import type { IomemRows } from '../../engine/import/iomem-paste.js';
 import { createPlanningApi } from './planning-api.js';
+import { createSessionApi } from './session-api.js';
 import { renderReportFile } from './report-api.js';
 import { createServices, type Services, type ServicesOptions } from './services.js';
 import { getSession, listRuns, listSessions, loadRun, runDetail } from './session-store.js';
@@ -54,6 +56,7 @@ export async function engineTask<T>(services: Services, task: OutcomeTask): Prom
 export function createLabApi(options: LabApiOptions = {}): LabApi {
   const services = createServices(options);
   const planning = createPlanningApi(services);
+  const sessions = createSessionApi(services);
 
   async function analyze(a: z.output<(typeof API_ARGS)['analyze']>, progress: ProgressSink): Promise<AnalysisResult> {
     const source = a.source ?? 'host.json';
@@ -102,7 +105,9 @@ export function createLabApi(options: LabApiOptions = {}): LabApi {
       return { ...detail, outcome, outcomeNote: `${detail.outcomeNote}: analysed again now from its stored host` };
     },
     renderReport: (a) => renderReportFile(services, a),
+    pasteIomem: (a) => engineTask<IomemRows>(services, { kind: 'iomem-paste', text: a.text }),
     ...planning.handlers,
+    ...sessions.handlers,
   };
 
   return {
@@ -120,6 +125,7 @@ export function createLabApi(options: LabApiOptions = {}): LabApi {
     },
     async close() {
       await planning.close();
+      await sessions.close();
       await services.close();
     },
   };

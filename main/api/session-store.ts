@@ -18,9 +18,9 @@ export function sessionRef(id: string): number | string {
   return /^\d+$/.test(id) ? Number(id) : id;
 }
 
-export function runNumber(id: string, method = 'getRun'): number {
+export function runNumber(id: string, method = 'getRun', field = 'id'): number {
   if (!/^\d+$/.test(id))
-    throw new ApiError('bad-arguments', `${method}: argument $.id: ${JSON.stringify(id)} is not a run number`);
+    throw new ApiError('bad-arguments', `${method}: argument $.${field}: ${JSON.stringify(id)} is not a run number`);
   return Number(id);
 }
 
@@ -48,7 +48,7 @@ export async function guard<T>(fn: () => T | Promise<T>): Promise<T> {
   }
 }
 
-const session = (s: { id: number; name: string; createdAt: string; runCount: number }): SessionInfo => ({
+export const sessionInfo = (s: { id: number; name: string; createdAt: string; runCount: number }): SessionInfo => ({
   id: String(s.id),
   name: s.name,
   createdAt: s.createdAt,
@@ -56,14 +56,14 @@ const session = (s: { id: number; name: string; createdAt: string; runCount: num
 });
 
 export function listSessions(store: AsyncLabStore): Promise<SessionInfo[]> {
-  return guard(async () => (await store.listSessions()).map(session));
+  return guard(async () => (await store.listSessions()).map(sessionInfo));
 }
 
 export function getSession(store: AsyncLabStore, id: string): Promise<SessionInfo> {
   return guard(async () => {
     const s = await store.getSession(sessionRef(id));
     if (!s) throw new ApiError('not-found', `no session ${JSON.stringify(id)} in ${store.path}`);
-    return session(s);
+    return sessionInfo(s);
   });
 }
 

@@ -13,6 +13,8 @@ import type { Outcome } from '../../engine/outcome/types.js';
 import { variantSchema } from './kernel-schema.js';
 import { PLANNING_ARGS, type PlanningResults } from './planning-contract.js';
 import { REPORT_ARGS, type ReportResults } from './report-contract.js';
+import { SESSION_ARGS, type SessionResults } from './session-contract.js';
+import { EDITOR_ARGS, type EditorResults } from './editor-contract.js';
 
 export const CONTRACT_VERSION = 2;
 
@@ -62,6 +64,10 @@ export const API_ARGS = {
   ...PLANNING_ARGS,
   /** The visual report of the open host (report-contract.ts). */
   ...REPORT_ARGS,
+  /** The Sessions tab: rename, delete and undo, notes, diffs (session-contract.ts). */
+  ...SESSION_ARGS,
+  /** The host editor's raw table: pasted /proc/iomem lines (editor-contract.ts). */
+  ...EDITOR_ARGS,
 } as const;
 
 export type ApiMethod = keyof typeof API_ARGS;
@@ -128,7 +134,7 @@ export interface RunDetail extends RunInfo {
   scenarioJson: string | null;
 }
 
-export interface ApiResults extends PlanningResults, ReportResults {
+export interface ApiResults extends PlanningResults, ReportResults, SessionResults, EditorResults {
   analyze: AnalysisResult;
   importArtifacts: ImportedHost;
   listSamples: SampleInfo[];

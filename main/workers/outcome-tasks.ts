@@ -11,6 +11,7 @@ import { parseArtifactText } from '../../engine/import/artifact.js';
 import { buildHost } from '../../engine/import/build-host.js';
 import { ArtifactError } from '../../engine/import/facts.js';
 import { mixedHosts } from '../../engine/import/same-host.js';
+import { iomemRows, type IomemRows } from '../../engine/import/iomem-paste.js';
 import { analyzeHost } from '../../engine/outcome/analyze.js';
 import type { Outcome } from '../../engine/outcome/types.js';
 import { hostFromJson } from '../node/host-file.js';
@@ -31,6 +32,8 @@ export type OutcomeTask =
   /** A host as text, analysed and also returned in canonical form (the editor's save). */
   | { kind: 'analyze-host'; text: string; source: string; kernel: KernelVariant }
   | { kind: 'import-artifacts'; files: { name: string; text: string }[]; name?: string }
+  /** /proc/iomem lines pasted into the host editor's raw table. */
+  | { kind: 'iomem-paste'; text: string }
   | { kind: 'report-text'; sources: ReportSource[]; format: TextReportFormat; sections?: Record<string, boolean> };
 
 export interface ImportedHostValue {
@@ -40,7 +43,7 @@ export interface ImportedHostValue {
 }
 
 export type OutcomeTaskReply =
-  { ok: true; value: Outcome | ImportedHostValue | ReportText } | { ok: false; badInput: string };
+  { ok: true; value: Outcome | ImportedHostValue | ReportText | IomemRows } | { ok: false; badInput: string };
 
 function subjectOf(s: ReportSource): ReportSubject {
   if (s.kind === 'outcome') return subjectFor(s.source, s.outcome, s.provenance);
@@ -103,6 +106,10 @@ export async function outcomeTask(task: OutcomeTask): Promise<OutcomeTaskReply> 
         return { ok: true, value: importArtifacts(task) };
       case 'report-text':
         return { ok: true, value: await reportText(task) };
+      case 'iomem-paste': {
+        const r = iomemRows(task.text);
+        return r.ok ? { ok: true, value: r.value } : { ok: false, badInput: r.problem };
+      }
     }
   } catch (e) {
     if (e instanceof InputError || e instanceof ArtifactError) return { ok: false, badInput: e.message };

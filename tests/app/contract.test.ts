@@ -30,6 +30,7 @@ import { openLabStore } from '../../main/store/lab-store.js';
 import { recordRun } from '../../main/store/record-run.js';
 import { planTdmrs } from '../../engine/kernel/construct.js';
 import { analyzeHost, analyzeScenario } from '../../engine/outcome/analyze.js';
+import { VIEWS_BAD_ARGS } from './views-bad-args.js';
 
 /** For every method: an argument it must refuse, and the words the error must contain. */
 const BAD_ARGS: Record<keyof typeof API_ARGS, Array<[unknown, RegExp]>> = {
@@ -77,6 +78,7 @@ const BAD_ARGS: Record<keyof typeof API_ARGS, Array<[unknown, RegExp]>> = {
       /renderReport: argument .*scripts/,
     ],
   ],
+  ...VIEWS_BAD_ARGS,
 };
 
 test('every contract method has bad-argument cases here (a new method needs them too)', () => {

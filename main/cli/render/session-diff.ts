@@ -1,44 +1,23 @@
-/** What `tdx-lab session diff` prints: each change with exact hex addresses and human sizes. */
-import { hex, humanSize } from '../../../engine/format/hex.js';
-import type { Range, RunBrief, RunDiff, SessionDiff } from '../../store/diff.js';
-import type { StoredTdmr } from '../../store/types.js';
+/** What `tdx-lab session diff` prints: each change with exact hex addresses and human sizes (the words: main/common/run-diff-words.ts). */
+import type { RunBrief, RunDiff, SessionDiff } from '../../store/diff.js';
+import {
+  diffArea,
+  diffBytes as bytes,
+  diffRange as range,
+  diffRunName as runName,
+  diffRunStatus as verdict,
+  diffSigned as signed,
+  diffTdmrCell as tdmrCell,
+  RUN_DIFF_SAME,
+} from '../../common/run-diff-words.js';
 import { table } from './table.js';
-
-function range(r: Range): string {
-  return `[${hex(r.start)}, ${hex(r.end)}) ${humanSize(r.end - r.start)}${r.nid !== undefined ? ` node ${r.nid}` : ''}`;
-}
-
-function runName(r: RunBrief): string {
-  return `run #${r.id} (session '${r.session}', ${r.kind}, ${r.kernelVariant}, host ${r.host ?? '-'})`;
-}
-
-function verdict(r: RunBrief): string {
-  return r.status === 'ok' ? 'ok' : `FAILED${r.stage ? ` at ${r.stage}` : ''}${r.errno ? ` (${r.errno})` : ''}`;
-}
-
-function bytes(n: number | null): string {
-  return n === null ? '-' : `${n / 1024} KiB (${humanSize(n)})`;
-}
-
-function signed(n: number): string {
-  if (n === 0) return '0';
-  return `${n > 0 ? '+' : '-'}${Math.abs(n) / 1024} KiB (${n > 0 ? '+' : '-'}${humanSize(Math.abs(n))})`;
-}
-
-function tdmrCell(t: StoredTdmr | null): string {
-  if (!t) return '-';
-  const pamt = t.pamt
-    ? ` PAMT ${hex(t.pamt.base)} ${humanSize(t.pamt.size4k + t.pamt.size2m + t.pamt.size1g)} node ${t.pamtNid}`
-    : '';
-  return `${hex(t.base)} ${humanSize(t.size)}${pamt}`;
-}
 
 export function renderRunDiff(d: RunDiff): string {
   const out: string[] = [];
   out.push(`A: ${runName(d.a)}`);
   out.push(`B: ${runName(d.b)}`);
   if (d.same) {
-    out.push('No differences: same host, status, TDMRs, PAMT and reserved areas.');
+    out.push(RUN_DIFF_SAME);
     return out.join('\n');
   }
   out.push(`status: ${d.status.same ? `both ${verdict(d.a)}` : `${verdict(d.a)} -> ${verdict(d.b)}`}`);
@@ -86,8 +65,8 @@ export function renderRunDiff(d: RunDiff): string {
     out.push('Reserved areas:');
     for (const r of d.reserved) {
       out.push(`  TDMR ${r.index}: ${r.countA} -> ${r.countB}`);
-      for (const a of r.onlyA) out.push(`    - offset ${hex(a.offset)} size ${hex(a.size)} (${humanSize(a.size)})`);
-      for (const b of r.onlyB) out.push(`    + offset ${hex(b.offset)} size ${hex(b.size)} (${humanSize(b.size)})`);
+      for (const a of r.onlyA) out.push(`    - ${diffArea(a)}`);
+      for (const b of r.onlyB) out.push(`    + ${diffArea(b)}`);
     }
   } else out.push('Reserved areas: identical');
   return out.join('\n');
