@@ -29,6 +29,8 @@ export const ASSUMED_MODULE = {
 export interface ImportResult {
   /** Undefined when no artifact gave the memory layout. */
   host?: Host;
+  /** The host's name (also when there is no layout): given, from the artifacts, or from the first file. */
+  name?: string;
   observed: ObservedBoot[];
   assumptions: string[];
   hostname?: string;
@@ -119,10 +121,12 @@ function seenIn(list: readonly SourcedFacts[], key: string): string | undefined 
 function bootFacts(boots: readonly { boot: TdxBoot; source: string }[]): HostFact[] {
   const out: HostFact[] = [];
   const at = (x: { boot: TdxBoot; source: string }, line?: number) => `${x.source}:${line ?? x.boot.firstLine}`;
+  // The line a fact was printed on, from the boot's printed lines.
+  const lineOf = (x: { boot: TdxBoot }, re: RegExp) => x.boot.printed?.find((p) => re.test(p.text))?.line;
   const key = [...boots].reverse().find((b) => b.boot.keyidRange);
   if (key) {
     const [a, b] = key.boot.keyidRange!;
-    out.push(observedFact('keyids', 'TDX private KeyIDs', `[${a}, ${b}): ${b - a}`, at(key)));
+    out.push(observedFact('keyids', 'TDX private KeyIDs', `[${a}, ${b}): ${b - a}`, at(key, lineOf(key, /private KeyID range/))));
   } else
     out.push(
       assumedFact('keyids', 'TDX private KeyIDs', '64', 'no KeyID line: the emulated platform has 64 (the default)'),
@@ -134,7 +138,8 @@ function bootFacts(boots: readonly { boot: TdxBoot; source: string }[]): HostFac
       assumedFact('module-version', 'module version', '1.5', 'not printed: the emulated module is TDX 1.5 (the default)'),
     );
   const last = boots[boots.length - 1];
-  if (last?.boot.acpiS3Disabled) out.push(observedFact('acpi-s3', 'ACPI S3', 'disabled by the kernel for TDX', last.source));
+  if (last?.boot.acpiS3Disabled)
+    out.push(observedFact('acpi-s3', 'ACPI S3', 'disabled by the kernel for TDX', at(last, lineOf(last, /Disable ACPI S3/))));
   return out;
 }
 
@@ -311,6 +316,8 @@ export function buildHost(list: readonly SourcedFacts[], name?: string, nameWhy?
       assumptions.push(`${source}:${c.line}: the ${c.what} list is cut ("..."): what it leaves out is unknown`);
 
   const result: ImportResult = { observed, assumptions, cpuModel, devicesListed: dev.listed, facts };
+  const named = name ?? hostnames[0];
+  if (named !== undefined) result.name = named;
   if (hostnames.length) result.hostname = hostnames[0];
   if (kernels.length) result.kernel = kernels[kernels.length - 1];
   if (!mem.length) {

@@ -88,7 +88,7 @@ export function recordedHostDoc(
   provenance: Provenance,
   artifacts?: Record<string, unknown>,
 ): RecordedHostDoc {
-  const base = result.host ? hostToJson(result.host) : { name: result.hostname ?? 'imported-host' };
+  const base = result.host ? hostToJson(result.host) : { name: result.name ?? result.hostname ?? 'imported-host' };
   const doc: RecordedHostDoc = { ...base, observed: result.observed, assumptions: result.assumptions, provenance };
   if (!result.host) doc.layout_missing = result.noHostReason ?? 'no memory layout';
   if (result.facts.length) doc.facts = result.facts;
