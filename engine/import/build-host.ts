@@ -126,20 +126,35 @@ function bootFacts(boots: readonly { boot: TdxBoot; source: string }[]): HostFac
   const key = [...boots].reverse().find((b) => b.boot.keyidRange);
   if (key) {
     const [a, b] = key.boot.keyidRange!;
-    out.push(observedFact('keyids', 'TDX private KeyIDs', `[${a}, ${b}): ${b - a}`, at(key, lineOf(key, /private KeyID range/))));
+    out.push(
+      observedFact(
+        'keyids',
+        'TDX private KeyIDs',
+        `[${a}, ${b}): ${b - a}`,
+        at(key, lineOf(key, /private KeyID range/)),
+      ),
+    );
   } else
     out.push(
       assumedFact('keyids', 'TDX private KeyIDs', '64', 'no KeyID line: the emulated platform has 64 (the default)'),
     );
   const ver = [...boots].reverse().find((b) => b.boot.moduleVersion);
-  if (ver) out.push(observedFact('module-version', 'module version', ver.boot.moduleVersion!, at(ver, ver.boot.moduleLine)));
+  if (ver)
+    out.push(observedFact('module-version', 'module version', ver.boot.moduleVersion!, at(ver, ver.boot.moduleLine)));
   else
     out.push(
-      assumedFact('module-version', 'module version', '1.5', 'not printed: the emulated module is TDX 1.5 (the default)'),
+      assumedFact(
+        'module-version',
+        'module version',
+        '1.5',
+        'not printed: the emulated module is TDX 1.5 (the default)',
+      ),
     );
   const last = boots[boots.length - 1];
   if (last?.boot.acpiS3Disabled)
-    out.push(observedFact('acpi-s3', 'ACPI S3', 'disabled by the kernel for TDX', at(last, lineOf(last, /Disable ACPI S3/))));
+    out.push(
+      observedFact('acpi-s3', 'ACPI S3', 'disabled by the kernel for TDX', at(last, lineOf(last, /Disable ACPI S3/))),
+    );
   return out;
 }
 
@@ -190,7 +205,12 @@ export function buildHost(list: readonly SourcedFacts[], name?: string, nameWhy?
   const cmdBoot = [...boots].reverse().find((b) => b.boot.cmdline !== undefined);
   if (cmdBoot)
     facts.push(
-      observedFact('cmdline', 'kernel command line', cmdBoot.boot.cmdline!, `${cmdBoot.source}:${cmdBoot.boot.firstLine}`),
+      observedFact(
+        'cmdline',
+        'kernel command line',
+        cmdBoot.boot.cmdline!,
+        `${cmdBoot.source}:${cmdBoot.boot.firstLine}`,
+      ),
     );
   facts.push(...bootFacts(boots));
 
@@ -224,7 +244,7 @@ export function buildHost(list: readonly SourcedFacts[], name?: string, nameWhy?
         'cmrs',
         'CMRs',
         'none',
-        'no CMR lines (only Ubuntu 6.8 -intel and some older kernels print them): the module\'s CMR check and the cmr-holes kernel cannot be modelled',
+        "no CMR lines (only Ubuntu 6.8 -intel and some older kernels print them): the module's CMR check and the cmr-holes kernel cannot be modelled",
       ),
     );
 
@@ -361,7 +381,12 @@ export function buildHost(list: readonly SourcedFacts[], name?: string, nameWhy?
   } else {
     const srcs = list.filter((l) => l.facts.iomemKernel.length).map((l) => l.source);
     facts.push(
-      observedFact('reserved', 'reserved memory', `${reserved.length} range${reserved.length === 1 ? '' : 's'} (kernel image)`, srcs.join(', ')),
+      observedFact(
+        'reserved',
+        'reserved memory',
+        `${reserved.length} range${reserved.length === 1 ? '' : 's'} (kernel image)`,
+        srcs.join(', '),
+      ),
     );
   }
 
@@ -386,7 +411,12 @@ export function buildHost(list: readonly SourcedFacts[], name?: string, nameWhy?
     'TDX module limits are not printed: assumed max_tdmrs 64, 16 reserved areas per TDMR, 16-byte PAMT entries (TDX 1.5 values)';
   assumptions.push(limitsWhy);
   facts.push(
-    assumedFact('module-limits', 'module limits', '64 TDMRs, 16 reserved areas per TDMR, 16-byte PAMT entries', limitsWhy),
+    assumedFact(
+      'module-limits',
+      'module limits',
+      '64 TDMRs, 16 reserved areas per TDMR, 16-byte PAMT entries',
+      limitsWhy,
+    ),
   );
   const version = [...boots].reverse().find((b) => b.boot.moduleVersion)?.boot.moduleVersion;
   if (version) host.module.version = version;
@@ -414,7 +444,9 @@ export function buildHost(list: readonly SourcedFacts[], name?: string, nameWhy?
   if (lastBoot?.cmdline !== undefined) {
     if (/(^|\s)nohibernate(\s|$)/.test(lastBoot.cmdline)) {
       platform.nohibernate = true;
-      facts.push(observedFact('hibernation', 'hibernation', 'off (nohibernate)', `${lastSource}:${lastBoot.firstLine}`));
+      facts.push(
+        observedFact('hibernation', 'hibernation', 'off (nohibernate)', `${lastSource}:${lastBoot.firstLine}`),
+      );
     } else if (
       boots.some((b) => b.boot.moduleVersion !== undefined || b.boot.pamtKb !== undefined || b.boot.cmrs.length > 0)
     ) {
@@ -426,7 +458,12 @@ export function buildHost(list: readonly SourcedFacts[], name?: string, nameWhy?
     } else {
       platform.nohibernate = false;
       facts.push(
-        observedFact('hibernation', 'hibernation', 'on (no nohibernate on the command line)', `${lastSource}:${lastBoot.firstLine}`),
+        observedFact(
+          'hibernation',
+          'hibernation',
+          'on (no nohibernate on the command line)',
+          `${lastSource}:${lastBoot.firstLine}`,
+        ),
       );
     }
   } else if (cmdBoot && NOHIBERNATE.test(cmdBoot.boot.cmdline!))
@@ -435,7 +472,12 @@ export function buildHost(list: readonly SourcedFacts[], name?: string, nameWhy?
     );
   else
     facts.push(
-      assumedFact('hibernation', 'hibernation', 'off', 'the command line is not in the artifacts: assumed off (nohibernate)'),
+      assumedFact(
+        'hibernation',
+        'hibernation',
+        'off',
+        'the command line is not in the artifacts: assumed off (nohibernate)',
+      ),
     );
   const blockSize = all.find((f) => f.memoryBlockSize)?.memoryBlockSize;
   if (blockSize && (blockSize & (blockSize - 1)) === 0) {

@@ -69,7 +69,9 @@ function planPrediction(host: Host, plan: Plan): BootPrediction {
 }
 
 export function flowPrediction(host: Host, res: InitResult): BootPrediction {
-  const fail = [...res.seamcalls].reverse().find((c) => c.statusName !== 'TDX_SUCCESS' && /^0x[89abcdef]/.test(c.status));
+  const fail = [...res.seamcalls]
+    .reverse()
+    .find((c) => c.statusName !== 'TDX_SUCCESS' && /^0x[89abcdef]/.test(c.status));
   const failure = res.log.find((l) => /initialization failed: /.test(l));
   const at = res.log.findIndex((l) => /SEAMCALL \(0x[0-9a-f]+\) failed/.test(l));
   const rdx = at >= 0 ? /RDX (0x[0-9a-f]+)/.exec(res.log[at + 1] ?? '')?.[1] : undefined;
@@ -161,10 +163,17 @@ export function checkBoot(host: Host, b: ObservedBoot): BootCheck {
 
   if (b.outcome === 'initialized') {
     if (b.pamt_kb === undefined)
-      return { ...base, prediction, emulated, verdict: 'not-checkable', notes: [...notes, 'the PAMT line is not in the log'] };
+      return {
+        ...base,
+        prediction,
+        emulated,
+        verdict: 'not-checkable',
+        notes: [...notes, 'the PAMT line is not in the log'],
+      };
     if (!plan.ok)
       return {
         ...base,
+        prediction,
         emulated,
         verdict: 'disagree',
         notes: [...notes, 'the real kernel initialized the module; the emulator fails'],
@@ -207,6 +216,7 @@ export function checkBoot(host: Host, b: ObservedBoot): BootCheck {
   if (plan.ok)
     return {
       ...base,
+      prediction,
       emulated,
       verdict: 'disagree',
       notes: [...notes, 'the real kernel failed; the emulator succeeds with this layout'],
@@ -215,7 +225,13 @@ export function checkBoot(host: Host, b: ObservedBoot): BootCheck {
     const expected = `virt/tdx: initialization failed: ${b.failure}.`;
     const got = plan.log.map((l) => l.text);
     if (!got.includes(expected) && !got.includes(expected.slice(0, -1))) {
-      return { ...base, prediction, emulated, verdict: 'disagree', notes: [...notes, `the emulator does not print "${expected}"`] };
+      return {
+        ...base,
+        prediction,
+        emulated,
+        verdict: 'disagree',
+        notes: [...notes, `the emulator does not print "${expected}"`],
+      };
     }
   } else {
     notes.push("the log's failure reason is cut: only the outcome is compared");
@@ -223,7 +239,13 @@ export function checkBoot(host: Host, b: ObservedBoot): BootCheck {
   if (b.errno !== undefined) {
     const n = plan.errno === '-ENOSPC' ? -28 : -12;
     if (n !== b.errno)
-      return { ...base, prediction, emulated, verdict: 'disagree', notes: [...notes, `errno ${n} emulated, ${b.errno} printed`] };
+      return {
+        ...base,
+        prediction,
+        emulated,
+        verdict: 'disagree',
+        notes: [...notes, `errno ${n} emulated, ${b.errno} printed`],
+      };
   }
   return { ...base, prediction, emulated, verdict: 'agree', notes };
 }
@@ -261,7 +283,13 @@ function checkSeamcallFailure(
     : `${failing ?? res.log[res.log.length - 1] ?? 'failed'}, module initialization failed (${res.errnoValue})`;
   const prediction = flowPrediction(host, res);
   if (res.ok || at < 0)
-    return { ...base, prediction, emulated, verdict: 'disagree', notes: [...notes, `the emulator does not print "${line}"`] };
+    return {
+      ...base,
+      prediction,
+      emulated,
+      verdict: 'disagree',
+      notes: [...notes, `the emulator does not print "${line}"`],
+    };
   if (b.errno !== undefined && b.errno !== res.errnoValue) {
     return {
       ...base,
@@ -293,7 +321,13 @@ function checkPrecondition(
     : (res.log[res.log.length - 1] ?? 'failed');
   const prediction = flowPrediction(host, res);
   if (res.ok || !res.log.includes(line))
-    return { ...base, prediction, emulated, verdict: 'disagree', notes: [...notes, `the emulator does not print "${line}"`] };
+    return {
+      ...base,
+      prediction,
+      emulated,
+      verdict: 'disagree',
+      notes: [...notes, `the emulator does not print "${line}"`],
+    };
   return { ...base, prediction, emulated, verdict: 'agree', notes };
 }
 

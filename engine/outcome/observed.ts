@@ -81,7 +81,8 @@ function observedVerdict(b: ObservedBoot | undefined, evidence: RecordedEvidence
   };
 }
 
-const NOT_TRIED = 'no memory layout: the lab cannot emulate this host (add /proc/iomem, the boot-time e820 lines or lsmem)';
+const NOT_TRIED =
+  'no memory layout: the lab cannot emulate this host (add /proc/iomem, the boot-time e820 lines or lsmem)';
 
 function observedFindings(b: ObservedBoot | undefined, evidence: RecordedEvidence): Finding[] {
   if (!b) return [];

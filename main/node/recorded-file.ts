@@ -66,7 +66,8 @@ function platformOf(d: Json): RecordedPlatform | undefined {
         ...(typeof c.sgx === 'boolean' && { sgx: c.sgx }),
         ...(typeof c.tme === 'boolean' && { tme: c.tme }),
       };
-    if (Array.isArray(probe.cpu_flags)) out.cpuFlags = probe.cpu_flags.filter((x): x is string => typeof x === 'string');
+    if (Array.isArray(probe.cpu_flags))
+      out.cpuFlags = probe.cpu_flags.filter((x): x is string => typeof x === 'string');
     if (str(probe.cmdline)) out.cmdline = str(probe.cmdline);
     if (str(probe.kvm_intel_tdx)) out.kvmTdxParam = str(probe.kvm_intel_tdx);
   }

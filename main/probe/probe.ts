@@ -239,7 +239,9 @@ export function probeHost(opts: ProbeOptions = {}): ProbeReport {
     cpuFlags: cpuinfo?.flags,
     cmdline: cmdline.ok ? cmdline.value.trim() : undefined,
     kvmTdxParam: kvm.ok ? kvm.value : undefined,
-    boot: boot ? observedBoot(boot, opts.dmesgFile ?? '/dev/kmsg', kernel.ok ? kernel.value.trim() : undefined) : undefined,
+    boot: boot
+      ? observedBoot(boot, opts.dmesgFile ?? '/dev/kmsg', kernel.ok ? kernel.value.trim() : undefined)
+      : undefined,
     kmsgWhy,
     kmsgNoTdx,
     kernel: kernel.ok ? kernel.value.trim() : undefined,

@@ -43,11 +43,16 @@ function bootHtml(e: BootEvidence, n: number): string {
     `<table class="evidence-items" data-boot="${n}"><thead><tr><th>item</th><th>printed (observed)</th><th>predicted (emulated)</th><th>check</th><th>why</th></tr></thead><tbody>${rows}</tbody></table>`,
   ];
   if (e.assumed.length)
-    parts.push(`<p>The predictions rest on these assumptions:</p><ul>${e.assumed.map((a) => `<li>${esc(a)}</li>`).join('')}</ul>`);
+    parts.push(
+      `<p>The predictions rest on these assumptions:</p><ul>${e.assumed.map((a) => `<li>${esc(a)}</li>`).join('')}</ul>`,
+    );
   if (e.decoded) {
     const d = e.decoded;
     const li = [
-      ...d.statuses.map((s) => `status <span class="mono">${esc(s.status)}</span> from ${esc(s.leafName)}: ${esc(s.name)}${s.meaning ? `: ${esc(s.meaning)}` : ''}`),
+      ...d.statuses.map(
+        (s) =>
+          `status <span class="mono">${esc(s.status)}</span> from ${esc(s.leafName)}: ${esc(s.name)}${s.meaning ? `: ${esc(s.meaning)}` : ''}`,
+      ),
       ...(d.field
         ? [
             `field <span class="mono">${esc(d.field.id)}</span>: ${esc(d.field.name ?? 'unknown')}: ${esc(d.field.meaning)} (class ${d.field.classCode}, ${d.field.elementBytes}-byte element, field code ${d.field.fieldCode})`,
@@ -105,7 +110,13 @@ function readinessHtml(r: RecordedEvidence): string {
 }
 
 /** The sections of a recorded host, in the order the report gives them. */
-export function recordedSections(sec: Sections, s: ReportSubject, key: string, label: string, on: ReportSections): void {
+export function recordedSections(
+  sec: Sections,
+  s: ReportSubject,
+  key: string,
+  label: string,
+  on: ReportSections,
+): void {
   const o = s.outcome;
   const r = o.recorded!;
   const emulated = o.verdict.basis !== 'observed';
@@ -132,6 +143,11 @@ export function recordedSections(sec: Sections, s: ReportSubject, key: string, l
   }
   sec.add(`${key}-readiness`, `${label}Readiness checklist (from the facts above)`, readinessHtml(r));
   if (on.logs === false || !emulated) return;
-  sec.add(`${key}-log`, `${label}Kernel log (emulated)`, `${basis('The emulator\'s lines; the printed lines are with each boot above.')}${logHtml(o)}`, true);
+  sec.add(
+    `${key}-log`,
+    `${label}Kernel log (emulated)`,
+    `${basis("The emulator's lines; the printed lines are with each boot above.")}${logHtml(o)}`,
+    true,
+  );
   sec.add(`${key}-seamcalls`, `${label}SEAMCALL log (emulated)`, seamcallTable(o));
 }

@@ -34,15 +34,28 @@ function bootLines(e: BootEvidence, n: number, level: string): string[] {
     '',
     ...table(
       ['item', 'printed (observed)', 'predicted (emulated)', 'check', 'why'],
-      e.items.map((i) => [i.label, i.printed, i.predicted, `${CHECK_MARK[i.verdict]} ${checkVerdictText(i.verdict)}`, i.reason]),
+      e.items.map((i) => [
+        i.label,
+        i.printed,
+        i.predicted,
+        `${CHECK_MARK[i.verdict]} ${checkVerdictText(i.verdict)}`,
+        i.reason,
+      ]),
     ),
     '',
   ];
-  if (e.assumed.length) out.push('The predictions rest on these assumptions:', '', ...e.assumed.map((a) => `- ${a}`), '');
+  if (e.assumed.length)
+    out.push('The predictions rest on these assumptions:', '', ...e.assumed.map((a) => `- ${a}`), '');
   if (e.decoded) {
     const d = e.decoded;
-    out.push(`**Decoded (from the printed lines):** \`${d.printed}\`${d.stageText ? `, stage: ${d.stageText}` : ''}`, '', d.meaning, '');
-    for (const s of d.statuses) out.push(`- status \`${s.status}\` from ${s.leafName}: ${s.name}${s.meaning ? `: ${s.meaning}` : ''}`);
+    out.push(
+      `**Decoded (from the printed lines):** \`${d.printed}\`${d.stageText ? `, stage: ${d.stageText}` : ''}`,
+      '',
+      d.meaning,
+      '',
+    );
+    for (const s of d.statuses)
+      out.push(`- status \`${s.status}\` from ${s.leafName}: ${s.name}${s.meaning ? `: ${s.meaning}` : ''}`);
     if (d.field)
       out.push(
         `- field \`${d.field.id}\`: ${d.field.name ?? 'unknown'}: ${d.field.meaning} (class ${d.field.classCode}, ${d.field.elementBytes}-byte element, field code ${d.field.fieldCode})`,
@@ -68,7 +81,12 @@ function factsLines(r: RecordedEvidence): string[] {
   return [
     ...table(
       ['fact', 'value', 'basis', 'where / why'],
-      r.facts.map((f) => [f.label, f.value, f.basis, f.basis === 'observed' ? `${f.source ?? ''}${f.why ? `; ${f.why}` : ''}` : (f.why ?? '')]),
+      r.facts.map((f) => [
+        f.label,
+        f.value,
+        f.basis,
+        f.basis === 'observed' ? `${f.source ?? ''}${f.why ? `; ${f.why}` : ''}` : (f.why ?? ''),
+      ]),
     ),
     '',
     '<details><summary>The same facts as lines</summary>',
@@ -86,7 +104,13 @@ function readinessLines(r: RecordedEvidence): string[] {
     '',
     ...table(
       ['check', 'status', 'found', 'fix', 'where to change it'],
-      r.readiness.checks.map((c) => [c.title, mark[c.status], c.found, c.status === 'ok' ? '' : c.fix, c.status === 'ok' ? '' : c.where]),
+      r.readiness.checks.map((c) => [
+        c.title,
+        mark[c.status],
+        c.found,
+        c.status === 'ok' ? '' : c.fix,
+        c.status === 'ok' ? '' : c.where,
+      ]),
     ),
   ];
 }
@@ -119,8 +143,7 @@ export function recordedLines(s: ReportSubject, label: string): string[] {
   ];
   r.boots.forEach((b, i) => out.push(...bootLines(b.evidence, i + 1, '###')));
   out.push(`## ${label}Facts (observed or assumed)`, '', ...factsLines(r), '');
-  if (r.assumptions.length)
-    out.push(`## ${label}Assumptions`, '', ...r.assumptions.map((a) => `- ${a}`), '');
+  if (r.assumptions.length) out.push(`## ${label}Assumptions`, '', ...r.assumptions.map((a) => `- ${a}`), '');
   if (r.needs.length) {
     out.push(`## ${label}What would let the lab check more`, '');
     for (const n of r.needs) out.push(`- **${n.artifact}** (\`${n.command}\`): ${n.why}`);
@@ -135,7 +158,15 @@ export function recordedLines(s: ReportSubject, label: string): string[] {
       `## ${label}Findings (emulated)`,
       '',
     );
-  } else out.push(`## ${label}Verdict (observed)`, '', ...observedVerdictLines(o), '', `## ${label}Findings (from the printed lines)`, '');
+  } else
+    out.push(
+      `## ${label}Verdict (observed)`,
+      '',
+      ...observedVerdictLines(o),
+      '',
+      `## ${label}Findings (from the printed lines)`,
+      '',
+    );
   if (!o.findings.length) out.push('No findings.', '');
   for (const f of o.findings) out.push(...findingLines(f, 3));
   if (emulated) {

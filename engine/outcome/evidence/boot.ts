@@ -34,7 +34,13 @@ export interface BootEvidenceInput {
 const FAILED_TDMR_RE = /^TDMR \[(0x[0-9a-f]+), (0x[0-9a-f]+)\)/;
 
 function errnoText(n: number): string {
-  const names: Record<number, string> = { [-5]: '-EIO', [-12]: '-ENOMEM', [-19]: '-ENODEV', [-22]: '-EINVAL', [-28]: '-ENOSPC' };
+  const names: Record<number, string> = {
+    [-5]: '-EIO',
+    [-12]: '-ENOMEM',
+    [-19]: '-ENODEV',
+    [-22]: '-EINVAL',
+    [-28]: '-ENOSPC',
+  };
   return names[n] ? `${n} (${names[n]})` : String(n);
 }
 
@@ -67,7 +73,10 @@ export function printedOutcome(b: ObservedBoot): string {
 function predictedOutcome(p: BootPrediction): string {
   if (p.ok) return 'initializes';
   const stage = p.stage ? (STAGE_TEXT[p.stage] ?? p.stage) : 'init';
-  return `fails ${p.stage ? `while ${stage}` : ''}${p.errno !== null ? ` (${p.errno})` : ''}`.replace('fails  (', 'fails (');
+  return `fails ${p.stage ? `while ${stage}` : ''}${p.errno !== null ? ` (${p.errno})` : ''}`.replace(
+    'fails  (',
+    'fails (',
+  );
 }
 
 /** The assumed facts a prediction of the kernel side rests on, as faces print them. */
@@ -84,7 +93,9 @@ export function bootEvidence(x: BootEvidenceInput): BootEvidence {
   const { boot: b, check, host, facts } = x;
   const p = check?.prediction ?? null;
   // Without a layout every item has the same short reason; the boot's verdict carries the whole of it.
-  const none = host ? (check?.notes[0] ?? 'nothing was emulated for this boot') : 'nothing to emulate: the artifacts hold no memory layout';
+  const none = host
+    ? (check?.notes[0] ?? 'nothing was emulated for this boot')
+    : 'nothing to emulate: the artifacts hold no memory layout';
   const items: EvidenceItem[] = [];
   const item = (i: Omit<EvidenceItem, 'assumed'>, uses: readonly HostFact['id'][] = []): void => {
     items.push({ ...i, assumed: p || x.flow ? assumedBehind(facts, uses, b) : [] });
@@ -124,10 +135,13 @@ export function bootEvidence(x: BootEvidenceInput): BootEvidence {
         : b.outcome === 'initialized'
           ? 'not in the log'
           : 'nothing (the kernel prints the figure only when init succeeds)';
-    const predicted = p?.pamtKb != null ? `${p.pamtKb} KB` : p ? 'no PAMT kept (the emulated init fails)' : predictedNone;
+    const predicted =
+      p?.pamtKb != null ? `${p.pamtKb} KB` : p ? 'no PAMT kept (the emulated init fails)' : predictedNone;
     let v: { verdict: CheckVerdict; reason: string };
-    if (b.pamt_kb === undefined) v = cannot(b.outcome === 'initialized' ? 'the log has no PAMT line' : 'the real boot printed no PAMT figure');
-    else if (p?.pamtKb == null) v = p ? { verdict: 'disagree', reason: 'the emulator keeps no PAMT: its init fails' } : cannot();
+    if (b.pamt_kb === undefined)
+      v = cannot(b.outcome === 'initialized' ? 'the log has no PAMT line' : 'the real boot printed no PAMT figure');
+    else if (p?.pamtKb == null)
+      v = p ? { verdict: 'disagree', reason: 'the emulator keeps no PAMT: its init fails' } : cannot();
     else if (p.pamtKb === b.pamt_kb) v = { verdict: 'agree', reason: 'the same figure' };
     else {
       const d = p.pamtKb - b.pamt_kb;
@@ -148,7 +162,9 @@ export function bootEvidence(x: BootEvidenceInput): BootEvidence {
           : fits.length
             ? `not printed; ${b.pamt_kb} KB fits ${fits.map((f) => `${f.gib} GiB in ${f.tdmrs}`).join(' or ')}`
             : `not printed; ${b.pamt_kb} KB does not decompose as 4104 KB per GiB + 4 KB per TDMR (a TDMR above 256 GiB, or other entry sizes)`;
-    const predictedCount = p ? `${p.tdmrs} TDMR${p.tdmrs === 1 ? '' : 's'}${p.gib ? ` (${p.gib} GiB)` : ''}` : predictedNone;
+    const predictedCount = p
+      ? `${p.tdmrs} TDMR${p.tdmrs === 1 ? '' : 's'}${p.gib ? ` (${p.gib} GiB)` : ''}`
+      : predictedNone;
     let c: { verdict: CheckVerdict; reason: string };
     if (!p) c = cannot();
     else if (fits.length !== 1)
@@ -158,7 +174,8 @@ export function bootEvidence(x: BootEvidenceInput): BootEvidence {
           : `the kernel does not print the TDMR count, and the figure fits ${fits.length || 'no'} split${fits.length === 1 ? '' : 's'}`,
       );
     else if (!p.tdmrsSmall) c = cannot('an emulated TDMR is above 256 GiB, where the figure no longer decomposes');
-    else if (fits[0].tdmrs === p.tdmrs) c = { verdict: 'agree', reason: `${p.tdmrs} TDMRs, as the printed figure implies` };
+    else if (fits[0].tdmrs === p.tdmrs)
+      c = { verdict: 'agree', reason: `${p.tdmrs} TDMRs, as the printed figure implies` };
     else {
       const numa = facts.find((f) => f.id === 'numa');
       const same = fits[0].gib === p.gib;
@@ -200,22 +217,35 @@ export function bootEvidence(x: BootEvidenceInput): BootEvidence {
       v = same
         ? { verdict: 'agree', reason: 'the same line' }
         : { verdict: 'disagree', reason: `the emulator prints "${p.failure}" instead` };
-    } else if (cut) v = cannot(`the printed line is cut after "${cut.replace(/^initialization failed: /, '')}": only the outcome is compared`);
-    else if (b.failure) v = { verdict: 'disagree', reason: p.ok ? 'the emulator initializes' : 'the emulator prints no such line' };
+    } else if (cut)
+      v = cannot(
+        `the printed line is cut after "${cut.replace(/^initialization failed: /, '')}": only the outcome is compared`,
+      );
+    else if (b.failure)
+      v = { verdict: 'disagree', reason: p.ok ? 'the emulator initializes' : 'the emulator prints no such line' };
     else v = { verdict: 'disagree', reason: 'the real kernel printed no failure; the emulator fails' };
     item({ id: 'failure', label: 'failure', printed, predicted, ...v }, LAYOUT);
   }
   if (b.failed_tdmr || p?.failedTdmr) {
     const printed = b.failed_tdmr ? `TDMR ${rangeOf(b.failed_tdmr)}` : 'no TDMR named';
     const pf = p?.failedTdmr;
-    const predicted = pf ? `TDMR [${hex(pf.base)}, ${hex(pf.end)}) ${humanSize(pf.end - pf.base)}` : p ? 'no TDMR named' : predictedNone;
+    const predicted = pf
+      ? `TDMR [${hex(pf.base)}, ${hex(pf.end)}) ${humanSize(pf.end - pf.base)}`
+      : p
+        ? 'no TDMR named'
+        : predictedNone;
     let v: { verdict: CheckVerdict; reason: string };
     if (!p) v = cannot();
     else if (b.failed_tdmr && pf) {
-      const same = Number(b.failed_tdmr.base) === pf.base && Number(b.failed_tdmr.base) + Number(b.failed_tdmr.size) === pf.end;
+      const same =
+        Number(b.failed_tdmr.base) === pf.base && Number(b.failed_tdmr.base) + Number(b.failed_tdmr.size) === pf.end;
       v = same ? { verdict: 'agree', reason: 'the same TDMR' } : { verdict: 'disagree', reason: 'a different TDMR' };
     } else if (!b.failed_tdmr && cut) v = cannot('the printed line is cut before it names a TDMR');
-    else v = { verdict: 'disagree', reason: b.failed_tdmr ? 'the emulator fails in no TDMR' : 'the real kernel named no TDMR' };
+    else
+      v = {
+        verdict: 'disagree',
+        reason: b.failed_tdmr ? 'the emulator fails in no TDMR' : 'the real kernel named no TDMR',
+      };
     item({ id: 'failed-tdmr', label: 'failed TDMR', printed, predicted, ...v }, LAYOUT);
   }
   if (b.errno !== undefined || (p && !p.ok)) {
@@ -247,8 +277,11 @@ export function bootEvidence(x: BootEvidenceInput): BootEvidence {
     if (!sp) v = cannot(host ? (x.flowWhy ?? 'the module was not emulated for this boot') : none);
     else if (!fails.length && !sp.seamcall) v = { verdict: 'agree', reason: 'no SEAMCALL fails on either side' };
     else if (fails.length && sp.seamcall) {
-      const same = parseInt(fails[0].leaf, 16) === parseInt(sp.seamcall.leaf, 16) && fails[0].status === sp.seamcall.status;
-      v = same ? { verdict: 'agree', reason: 'the same leaf and status' } : { verdict: 'disagree', reason: 'a different leaf or status' };
+      const same =
+        parseInt(fails[0].leaf, 16) === parseInt(sp.seamcall.leaf, 16) && fails[0].status === sp.seamcall.status;
+      v = same
+        ? { verdict: 'agree', reason: 'the same leaf and status' }
+        : { verdict: 'disagree', reason: 'a different leaf or status' };
     } else
       v = {
         verdict: 'disagree',
@@ -261,7 +294,11 @@ export function bootEvidence(x: BootEvidenceInput): BootEvidence {
     const pf = rd ? decodeField(rd.rdx!) : null;
     const ef = sp?.seamcall?.rdx ? decodeField(sp.seamcall.rdx) : null;
     const printed = rd ? `RDX ${rd.rdx}${pf?.name ? ` (${pf.name})` : ''}` : 'no register dump';
-    const predicted = ef ? `RDX ${sp!.seamcall!.rdx}${ef.name ? ` (${ef.name})` : ''}` : sp ? 'no TDH.SYS.RD failure' : predictedNone;
+    const predicted = ef
+      ? `RDX ${sp!.seamcall!.rdx}${ef.name ? ` (${ef.name})` : ''}`
+      : sp
+        ? 'no TDH.SYS.RD failure'
+        : predictedNone;
     const first = kernelProfile(b.variant).metadata.fields[0];
     let v: { verdict: CheckVerdict; reason: string };
     if (!rd || !ef) v = !sp ? cannot() : { verdict: 'disagree', reason: 'only one side fails in TDH.SYS.RD' };
@@ -282,7 +319,9 @@ export function bootEvidence(x: BootEvidenceInput): BootEvidence {
   const fact = (id: HostFact['id']) => facts.find((f) => f.id === id);
   if (b.module_version || host) {
     const f = fact('module-version');
-    const printed = b.module_version ? `${b.module_version}${b.module_build ? ` (${b.module_build})` : ''}` : 'not printed';
+    const printed = b.module_version
+      ? `${b.module_version}${b.module_build ? ` (${b.module_build})` : ''}`
+      : 'not printed';
     const predicted = host ? `module ${p?.moduleVersion ?? host.module.version ?? '1.5'}` : predictedNone;
     const reason = !host
       ? none
@@ -345,7 +384,10 @@ export function bootEvidence(x: BootEvidenceInput): BootEvidence {
     variantReason: b.variant_reason,
     variantBasis: b.variant_known === false ? 'assumed' : 'observed',
     printedOutcome: printedOutcome(b),
-    printedLines: [...(b.printed ?? []), ...(b.printed_omitted ? [`… ${b.printed_omitted} more TDX lines left out`] : [])],
+    printedLines: [
+      ...(b.printed ?? []),
+      ...(b.printed_omitted ? [`… ${b.printed_omitted} more TDX lines left out`] : []),
+    ],
     assumed: [...new Set(items.flatMap((i) => i.assumed))],
     verdict,
     reason,

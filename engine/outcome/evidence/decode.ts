@@ -148,7 +148,10 @@ export function decodeBoot(b: ObservedBoot): DecodedFailure | null {
       stage: 'preconditions',
       meaning: `Init at boot (tdx_enable) checks the CPU before anything else and refused: ${b.failure ?? pre?.message}. ${b.precondition === 'platform' ? 'The kernel found no TDX host platform (the BIOS did not enable TDX).' : 'The CPU (or the hypervisor the host runs under) does not offer the feature.'}`,
       fixedBy: [],
-      fixes: b.precondition === 'platform' ? [BIOS_ENABLE_TDX] : ['run on a CPU that has it (bare metal, or a VM that passes it through)'],
+      fixes:
+        b.precondition === 'platform'
+          ? [BIOS_ENABLE_TDX]
+          : ['run on a CPU that has it (bare metal, or a VM that passes it through)'],
     });
   }
   if (b.failure === 'module not loaded')

@@ -116,7 +116,8 @@ function overall(boots: RecordedEvidence['boots']): { verdict: CheckVerdict; rea
       reason: `${dis.length} of ${n} boot${n === 1 ? '' : 's'} disagree${dis.length === 1 ? 's' : ''}: ${dis[0].evidence.source}: ${dis[0].evidence.reason}`,
     };
   const agree = boots.filter((b) => b.evidence.verdict === 'agree').length;
-  if (agree) return { verdict: 'agree', reason: `${agree} of ${n} boot${n === 1 ? '' : 's'} agree${agree === 1 ? 's' : ''}` };
+  if (agree)
+    return { verdict: 'agree', reason: `${agree} of ${n} boot${n === 1 ? '' : 's'} agree${agree === 1 ? 's' : ''}` };
   return { verdict: 'cannot-check', reason: boots[0].evidence.reason };
 }
 

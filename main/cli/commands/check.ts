@@ -42,7 +42,12 @@ export async function loadForCheck(files: readonly string[]): Promise<{ recorded
 export async function runCheck(files: readonly string[], opts: CheckOptions = {}): Promise<CheckRun> {
   const { recorded, label } = await loadForCheck(files);
   const observed = opts.kernel
-    ? recorded.observed.map((b) => ({ ...b, variant: opts.kernel!, variant_reason: 'set with --kernel', variant_known: true }))
+    ? recorded.observed.map((b) => ({
+        ...b,
+        variant: opts.kernel!,
+        variant_reason: 'set with --kernel',
+        variant_known: true,
+      }))
     : recorded.observed;
   const host = recorded.host ?? undefined;
   if (!observed.length)
@@ -56,7 +61,12 @@ export async function runCheck(files: readonly string[], opts: CheckOptions = {}
   const outcome = analyzeRecordedHost({ ...recorded, observed }, { trials: false });
   const checks = outcome.recorded!.boots.flatMap((b) => (b.check ? [b.check] : []));
   if (!host)
-    return { exitCode: EXIT_BAD_INPUT, checks, outcome, message: `${label}: nothing to check: ${recorded.layoutMissing}` };
+    return {
+      exitCode: EXIT_BAD_INPUT,
+      checks,
+      outcome,
+      message: `${label}: nothing to check: ${recorded.layoutMissing}`,
+    };
   const v = outcome.recorded!.verdict;
   if (v === 'disagree') return { exitCode: EXIT_TDX_FAILED, checks, host, outcome };
   if (v === 'agree') return { exitCode: EXIT_OK, checks, host, outcome };

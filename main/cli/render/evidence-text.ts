@@ -23,7 +23,8 @@ export function bootEvidenceLines(e: BootEvidence): string[] {
   if (e.decoded) {
     out.push(`  decoded: ${e.decoded.printed}${e.decoded.stageText ? ` (stage: ${e.decoded.stageText})` : ''}`);
     out.push(`      ${e.decoded.meaning}`);
-    for (const s of e.decoded.statuses) out.push(`      status ${s.status}: ${s.name}${s.meaning ? `: ${s.meaning}` : ''}`);
+    for (const s of e.decoded.statuses)
+      out.push(`      status ${s.status}: ${s.name}${s.meaning ? `: ${s.meaning}` : ''}`);
     if (e.decoded.field)
       out.push(`      field ${e.decoded.field.id}: ${e.decoded.field.name ?? 'unknown'}: ${e.decoded.field.meaning}`);
     for (const k of e.decoded.fixedBy) out.push(`      fixed in: ${k.releases} (${k.install})`);
@@ -40,6 +41,11 @@ export function recordedEvidenceLines(r: RecordedEvidence): string[] {
     out.push('To check more, add:');
     for (const n of r.needs) out.push(`  ${n.artifact} (${n.command}): ${n.why}`);
   }
-  out.push('Readiness:', ...renderReadiness(r.readiness).split('\n').map((l) => `  ${l}`));
+  out.push(
+    'Readiness:',
+    ...renderReadiness(r.readiness)
+      .split('\n')
+      .map((l) => `  ${l}`),
+  );
   return out;
 }
