@@ -180,3 +180,22 @@ for (const name of [
     }
   });
 }
+
+test('#415 dmesg only: the PNG and PDF reports render too (Chromium)', () => {
+  const tmp = mkdtempSync(join(tmpdir(), 'tdx-evidence-'));
+  try {
+    const host = join(tmp, 'host.json');
+    assert.equal(tdxLab(['import', f('canonical-tdx-415-gnr-reserved-exhausted.txt'), '--out', host]).status, 0);
+    for (const [ext, magic] of [
+      ['png', '\x89PNG'],
+      ['pdf', '%PDF'],
+    ]) {
+      const out = join(tmp, `r.${ext}`);
+      const r = tdxLab(['report', host, '--out', out]);
+      assert.equal(r.status, 0, `${ext}: ${r.stderr}`);
+      assert.equal(readFileSync(out).subarray(0, 4).toString('latin1'), magic, ext);
+    }
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+});
