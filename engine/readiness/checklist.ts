@@ -76,7 +76,14 @@ function msrFound(r: MsrRead | undefined, index: number): { v?: bigint; why?: st
   return r.ok ? { v: r.value } : { why: r.why };
 }
 
-function unknown(id: string, title: string, why: string, whyNot: string, fix: string, where = WHERE_READ): ReadinessCheck {
+function unknown(
+  id: string,
+  title: string,
+  why: string,
+  whyNot: string,
+  fix: string,
+  where = WHERE_READ,
+): ReadinessCheck {
   return { id, title, status: 'unknown', found: `could not read: ${whyNot}`, why, fix, where };
 }
 
@@ -98,7 +105,7 @@ function fromLines(b: ObservedBoot | undefined, all: readonly ObservedBoot[]): F
     out.moduleAnswered = `the module answered ${b.seamcall_failures[0].status} (a module status, not a SEAMCALL fault)`;
   else if (b.module_version) out.moduleAnswered = `the kernel printed the module's version (${b.module_version})`;
   else if (b.pamt_kb !== undefined || (b.failure && /reserved areas|TDMRs exhausted/.test(b.failure)))
-    out.moduleAnswered = 'the kernel read the module\'s limits (it went on to build TDMRs)';
+    out.moduleAnswered = "the kernel read the module's limits (it went on to build TDMRs)";
   return out;
 }
 
@@ -109,7 +116,9 @@ export function readinessChecklist(inp: ReadinessInput): Readiness {
   const checks: ReadinessCheck[] = [];
   const msr = (i: number) => msrFound(inp.msrs.get(i), i);
   const lines = fromLines(inp.boot, inp.boots ?? []);
-  const keyLine = lines.keyids ? `the kernel printed "BIOS enabled: private KeyID range [${lines.keyids[0]}, ${lines.keyids[1]})"` : '';
+  const keyLine = lines.keyids
+    ? `the kernel printed "BIOS enabled: private KeyID range [${lines.keyids[0]}, ${lines.keyids[1]})"`
+    : '';
 
   if (inp.cpuid) {
     const c = inp.cpuid;
@@ -464,7 +473,7 @@ export function readinessChecklist(inp: ReadinessInput): Readiness {
           : sysRdFailed || (v !== undefined && /^1\.0(\.|$)/.test(v))
             ? 'problem'
             : 'ok',
-      found: `${v ? `module ${v}${b.module_build ? ` (${b.module_build})` : ''}` : 'module version not printed'}${sysRdFailed ? ', TDH.SYS.RD failed' : ''}${inp.kernel ?? b.kernel ? ` with kernel ${inp.kernel ?? b.kernel}` : ''}`,
+      found: `${v ? `module ${v}${b.module_build ? ` (${b.module_build})` : ''}` : 'module version not printed'}${sysRdFailed ? ', TDH.SYS.RD failed' : ''}${(inp.kernel ?? b.kernel) ? ` with kernel ${inp.kernel ?? b.kernel}` : ''}`,
       why: "current kernels read the module's metadata with TDH.SYS.RD, which TDX 1.0 modules lack (init fails with -5)",
       fix: MODULE_UPDATE,
       where: WHERE_MODULE,
