@@ -199,3 +199,31 @@ test('#415 dmesg only: the PNG and PDF reports render too (Chromium)', () => {
     rmSync(tmp, { recursive: true, force: true });
   }
 });
+
+test('#135 (a layout): the report starts with the evidence and marks every emulated section emulated', () => {
+  const tmp = mkdtempSync(join(tmpdir(), 'tdx-evidence-'));
+  try {
+    const host = join(tmp, 'host.json');
+    assert.equal(tdxLab(['import', f('canonical-tdx-135-emr-fox-creek-pass.txt'), '--out', host]).status, 0);
+    for (const ext of ['md', 'html']) assert.equal(tdxLab(['report', host, '--out', join(tmp, `r.${ext}`)]).status, 0);
+    const md = [...readFileSync(join(tmp, 'r.md'), 'utf8').matchAll(/^## (.*)$/gm)].map((m) => m[1]);
+    const html = [...readFileSync(join(tmp, 'r.html'), 'utf8').matchAll(/<h2[^>]*>([^<]*)<\/h2>/g)]
+      .map((m) => m[1])
+      .filter((h) => h !== 'Contents');
+    for (const [face, sections] of [
+      ['md', md],
+      ['html', html],
+    ] as const) {
+      assert.match(sections[0], /^Evidence/, `${face}: ${sections.join(' | ')}`);
+      const log = sections.find((s) => /log/i.test(s));
+      assert.ok(
+        log && /\(emulated\)/.test(log),
+        `${face}: the log section is labelled emulated: ${sections.join(' | ')}`,
+      );
+      assert.ok(sections.some((s) => /^Findings/.test(s)));
+      assert.ok(sections.some((s) => /^Readiness/.test(s)));
+    }
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+});
