@@ -419,3 +419,8 @@ const ERRNO_NUMBERS: Record<Errno, number> = {
 export function errnoNumber(e: Errno): number {
   return ERRNO_NUMBERS[e];
 }
+
+/** The errno name of a printed errno number (-28: -ENOSPC), for the errnos the TDX code returns. */
+export function errnoOf(n: number): Errno | undefined {
+  return (Object.keys(ERRNO_NUMBERS) as Errno[]).find((e) => ERRNO_NUMBERS[e] === n);
+}

@@ -19,6 +19,84 @@ export interface BootCheck {
   emulated?: string;
   /** Where they differ, or why nothing could be compared. */
   notes: string[];
+  /** What the emulator run behind `emulated` gave, item by item (the evidence compares these). */
+  prediction?: BootPrediction;
+}
+
+/** The figures of the emulator run a check compared with, as plain data. */
+export interface BootPrediction {
+  /** plan: the kernel side alone (planTdmrs); flow: the whole init flow with the module (initTdx). */
+  by: 'plan' | 'flow';
+  ok: boolean;
+  pamtKb: number | null;
+  tdmrs: number;
+  /** Every TDMR is at most 256 GiB, so a printed figure decomposes as 4104·GiB + 4·TDMRs. */
+  tdmrsSmall: boolean;
+  /** GiB the TDMRs cover. */
+  gib: number;
+  stage: string | null;
+  errno: number | null;
+  /** The failure line the emulated kernel prints, without its prefix ("TDMR [...): reserved areas exhausted"). */
+  failure: string | null;
+  failedTdmr: { base: number; end: number } | null;
+  /** The failing SEAMCALL (flow runs only). */
+  seamcall: { leaf: string; status: string; statusName: string; rdx?: string } | null;
+  seamcallCount: number | null;
+  /** The module version the emulated host has. */
+  moduleVersion: string;
+}
+
+function planPrediction(host: Host, plan: Plan): BootPrediction {
+  const failure = plan.ok
+    ? null
+    : ([...plan.log].reverse().find((l) => /initialization failed: /.test(l.text))?.text ?? null);
+  const failed = !plan.ok && plan.failedTdmr !== undefined ? plan.tdmrs[plan.failedTdmr] : undefined;
+  return {
+    by: 'plan',
+    ok: plan.ok,
+    pamtKb: plan.ok ? plan.pamtKb : null,
+    tdmrs: plan.tdmrs.length,
+    tdmrsSmall: plan.tdmrs.every((t) => t.size <= 256 * SZ_1G),
+    gib: plan.tdmrs.reduce((n, t) => n + t.size, 0) / SZ_1G,
+    stage: plan.ok ? null : plan.stage,
+    errno: plan.ok ? null : plan.errno === '-ENOSPC' ? -28 : -12,
+    failure: failure ? failure.replace(/^.*?initialization failed: /, '').replace(/\.$/, '') : null,
+    failedTdmr: failed ? { base: failed.base, end: failed.base + failed.size } : null,
+    seamcall: null,
+    seamcallCount: null,
+    moduleVersion: host.module.version ?? '1.5',
+  };
+}
+
+export function flowPrediction(host: Host, res: InitResult): BootPrediction {
+  const fail = [...res.seamcalls]
+    .reverse()
+    .find((c) => c.statusName !== 'TDX_SUCCESS' && /^0x[89abcdef]/.test(c.status));
+  const failure = res.log.find((l) => /initialization failed: /.test(l));
+  const at = res.log.findIndex((l) => /SEAMCALL \(0x[0-9a-f]+\) failed/.test(l));
+  const rdx = at >= 0 ? /RDX (0x[0-9a-f]+)/.exec(res.log[at + 1] ?? '')?.[1] : undefined;
+  return {
+    by: 'flow',
+    ok: res.ok,
+    pamtKb: res.ok ? res.pamtKb : null,
+    tdmrs: res.tdmrCount ?? 0,
+    tdmrsSmall: true,
+    gib: 0,
+    stage: res.ok ? null : res.stage,
+    errno: res.ok ? null : res.errnoValue,
+    failure: failure ? failure.replace(/^.*?initialization failed: /, '').replace(/\.$/, '') : null,
+    failedTdmr: null,
+    seamcall: fail
+      ? {
+          leaf: hex(fail.leaf),
+          status: fail.status,
+          statusName: fail.statusName,
+          ...(rdx !== undefined && { rdx }),
+        }
+      : null,
+    seamcallCount: res.seamcalls.length,
+    moduleVersion: host.module.version ?? '1.5',
+  };
 }
 
 /**
@@ -80,14 +158,22 @@ export function checkBoot(host: Host, b: ObservedBoot): BootCheck {
 
   const plan = planTdmrs(host, b.variant);
   const emulated = emulatedText(plan);
+  const prediction = planPrediction(host, plan);
   notes.push(`kernel variant ${b.variant} (${b.variant_reason})`);
 
   if (b.outcome === 'initialized') {
     if (b.pamt_kb === undefined)
-      return { ...base, emulated, verdict: 'not-checkable', notes: [...notes, 'the PAMT line is not in the log'] };
+      return {
+        ...base,
+        prediction,
+        emulated,
+        verdict: 'not-checkable',
+        notes: [...notes, 'the PAMT line is not in the log'],
+      };
     if (!plan.ok)
       return {
         ...base,
+        prediction,
         emulated,
         verdict: 'disagree',
         notes: [...notes, 'the real kernel initialized the module; the emulator fails'],
@@ -99,7 +185,7 @@ export function checkBoot(host: Host, b: ObservedBoot): BootCheck {
           `TDMR count ${plan.tdmrs.length} agrees too (the printed figure is ${fits[0].gib} GiB in ${fits[0].tdmrs} TDMRs)`,
         );
       }
-      return { ...base, emulated, verdict: 'agree', notes };
+      return { ...base, prediction, emulated, verdict: 'agree', notes };
     }
     const gib = plan.tdmrs.reduce((s, t) => s + t.size, 0) / SZ_1G;
     const diff = plan.pamtKb - b.pamt_kb;
@@ -118,7 +204,7 @@ export function checkBoot(host: Host, b: ObservedBoot): BootCheck {
         );
       }
     }
-    return { ...base, emulated, verdict: 'disagree', notes };
+    return { ...base, prediction, emulated, verdict: 'disagree', notes };
   }
 
   // The real boot failed.
@@ -130,6 +216,7 @@ export function checkBoot(host: Host, b: ObservedBoot): BootCheck {
   if (plan.ok)
     return {
       ...base,
+      prediction,
       emulated,
       verdict: 'disagree',
       notes: [...notes, 'the real kernel failed; the emulator succeeds with this layout'],
@@ -138,7 +225,13 @@ export function checkBoot(host: Host, b: ObservedBoot): BootCheck {
     const expected = `virt/tdx: initialization failed: ${b.failure}.`;
     const got = plan.log.map((l) => l.text);
     if (!got.includes(expected) && !got.includes(expected.slice(0, -1))) {
-      return { ...base, emulated, verdict: 'disagree', notes: [...notes, `the emulator does not print "${expected}"`] };
+      return {
+        ...base,
+        prediction,
+        emulated,
+        verdict: 'disagree',
+        notes: [...notes, `the emulator does not print "${expected}"`],
+      };
     }
   } else {
     notes.push("the log's failure reason is cut: only the outcome is compared");
@@ -146,9 +239,15 @@ export function checkBoot(host: Host, b: ObservedBoot): BootCheck {
   if (b.errno !== undefined) {
     const n = plan.errno === '-ENOSPC' ? -28 : -12;
     if (n !== b.errno)
-      return { ...base, emulated, verdict: 'disagree', notes: [...notes, `errno ${n} emulated, ${b.errno} printed`] };
+      return {
+        ...base,
+        prediction,
+        emulated,
+        verdict: 'disagree',
+        notes: [...notes, `errno ${n} emulated, ${b.errno} printed`],
+      };
   }
-  return { ...base, emulated, verdict: 'agree', notes };
+  return { ...base, prediction, emulated, verdict: 'agree', notes };
 }
 
 /**
@@ -182,8 +281,15 @@ function checkSeamcallFailure(
   const emulated = res.ok
     ? `module initialized, ${res.pamtKb} KB allocated for PAMT`
     : `${failing ?? res.log[res.log.length - 1] ?? 'failed'}, module initialization failed (${res.errnoValue})`;
+  const prediction = flowPrediction(host, res);
   if (res.ok || at < 0)
-    return { ...base, emulated, verdict: 'disagree', notes: [...notes, `the emulator does not print "${line}"`] };
+    return {
+      ...base,
+      prediction,
+      emulated,
+      verdict: 'disagree',
+      notes: [...notes, `the emulator does not print "${line}"`],
+    };
   if (b.errno !== undefined && b.errno !== res.errnoValue) {
     return {
       ...base,
@@ -198,7 +304,7 @@ function checkSeamcallFailure(
       `differs: the real kernel's failing read was metadata field RDX ${want.rdx}, the emulator's ${regs[1]} (kernels read the global metadata fields in different orders)`,
     );
   }
-  return { ...base, emulated, verdict: 'agree', notes };
+  return { ...base, prediction, emulated, verdict: 'agree', notes };
 }
 
 /** Init at boot stopped at a precondition (XSAVE, MOVDIR64B, self-snoop, platform): the whole flow must print the same line. */
@@ -213,9 +319,16 @@ function checkPrecondition(
   const emulated = res.ok
     ? `module initialized, ${res.pamtKb} KB allocated for PAMT`
     : (res.log[res.log.length - 1] ?? 'failed');
+  const prediction = flowPrediction(host, res);
   if (res.ok || !res.log.includes(line))
-    return { ...base, emulated, verdict: 'disagree', notes: [...notes, `the emulator does not print "${line}"`] };
-  return { ...base, emulated, verdict: 'agree', notes };
+    return {
+      ...base,
+      prediction,
+      emulated,
+      verdict: 'disagree',
+      notes: [...notes, `the emulator does not print "${line}"`],
+    };
+  return { ...base, prediction, emulated, verdict: 'agree', notes };
 }
 
 /** Human lines for one boot's result. */

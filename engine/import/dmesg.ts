@@ -9,7 +9,15 @@
  * host and boot: command line, kernel release, hostname, CPU, BIOS-e820 and
  * SRAT lines. A new boot starts at a second "Command line:".
  */
-import { type ArtifactFacts, MAX_PHYS, type TdxBoot, addWarning, hexNumber, noteIdentity } from './facts.js';
+import {
+  type ArtifactFacts,
+  MAX_PHYS,
+  MAX_PRINTED_LINES,
+  type TdxBoot,
+  addWarning,
+  hexNumber,
+  noteIdentity,
+} from './facts.js';
 import { parseE820Line } from './e820.js';
 import { IntervalSet, type WorkCounter } from './interval-set.js';
 import { isElision } from './wrapping.js';
@@ -98,6 +106,13 @@ const PRECONDITION_LINES: { re: RegExp; check: NonNullable<TdxBoot['precondition
   { re: /^MOVDIR64B is required for TDX$/, check: 'movdir64b' },
   { re: /^Self-snoop is required for TDX$/, check: 'self_snoop' },
 ];
+
+/** Keeps a boot's TDX line as printed, for the evidence ("what the kernel printed"). */
+function keepPrinted(b: TdxBoot, text: string, line: number): void {
+  b.printed ??= [];
+  if (b.printed.length < MAX_PRINTED_LINES) b.printed.push({ line, text });
+  else b.printedOmitted = (b.printedOmitted ?? 0) + 1;
+}
 
 export function newBoot(firstLine: number): TdxBoot {
   return { firstLine, cmrs: [], outcome: 'no-init', seamcallFailures: [], truncated: [] };
@@ -251,6 +266,7 @@ export class DmesgParser {
     }
     if (/kvm_intel: Failed to initialize TDX module/.test(msg)) {
       const b = this.current(lineNo);
+      keepPrinted(b, msg, lineNo);
       if (b.outcome === 'no-init') b.outcome = 'failed';
       return;
     }
@@ -258,6 +274,7 @@ export class DmesgParser {
     if (t === undefined) return;
     this.recognised = true;
     this.tdxLine(t, lineNo);
+    keepPrinted(this.current(lineNo), msg.trim(), lineNo);
   }
 
   private tdxLine(t: string, lineNo: number): void {

@@ -62,6 +62,10 @@ export interface TdxBoot {
   seamcallFailures: { leaf: number; status: string; line: number; rdx?: string }[];
   /** Lines cut mid-way (a published excerpt or a truncated file). */
   truncated: { line: number; text: string }[];
+  /** The boot's TDX lines as printed (the message, without its time stamp), at most MAX_PRINTED_LINES. */
+  printed?: { line: number; text: string }[];
+  /** TDX lines past MAX_PRINTED_LINES, counted. */
+  printedOmitted?: number;
   hostname?: string;
   cpuModel?: string;
   family?: number;
@@ -235,6 +239,9 @@ export function addWarning(facts: ArtifactFacts, w: ArtifactWarning): void {
   else if (facts.warnings.length === MAX_WARNINGS)
     facts.warnings.push({ message: 'more warnings follow; only the first 50 are listed' });
 }
+
+/** TDX lines kept per boot as printed (a CMR list is at most 32 lines; a log repeating a line a million times must stay small). */
+export const MAX_PRINTED_LINES = 120;
 
 /** Highest physical address x86 can have (52 bits); a range past it is not a real host's. */
 export const MAX_PHYS = 2 ** 52;

@@ -32,6 +32,9 @@ export const observedBootSchema = z.looseObject({
   seamcall_failures: z
     .array(z.looseObject({ leaf: z.string(), status: z.string(), rdx: z.string().optional() }))
     .optional(),
+  acpi_s3: z.boolean().optional(),
+  printed: z.array(z.string()).optional(),
+  printed_omitted: z.number().int().min(0).optional(),
 });
 
 /** Validates `observed` (an array of boots); problems carry paths like $.observed[0].pamt_kb. */

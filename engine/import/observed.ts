@@ -35,6 +35,12 @@ export interface ObservedBoot {
   /** Cut lines: the outcome is known but not why. */
   truncated?: string[];
   seamcall_failures?: { leaf: string; status: string; rdx?: string }[];
+  /** `Disable ACPI S3` was printed (TDX is on, so the kernel turned S3 off). */
+  acpi_s3?: boolean;
+  /** The boot's TDX lines as printed ("file:line: text"), at most MAX_PRINTED_LINES. */
+  printed?: string[];
+  /** How many TDX lines past those were left out. */
+  printed_omitted?: number;
 }
 
 export function observedBoot(b: TdxBoot, source: string, fallbackKernel: string | undefined): ObservedBoot {
@@ -67,6 +73,9 @@ export function observedBoot(b: TdxBoot, source: string, fallbackKernel: string 
   if (b.failedTdmr) o.failed_tdmr = { base: hex(b.failedTdmr.start), size: hex(b.failedTdmr.end - b.failedTdmr.start) };
   if (b.errno !== undefined) o.errno = b.errno;
   if (b.truncated.length) o.truncated = b.truncated.map((t) => `${source}:${t.line}: ${t.text}`);
+  if (b.acpiS3Disabled) o.acpi_s3 = true;
+  if (b.printed?.length) o.printed = b.printed.map((p) => `${source}:${p.line}: ${p.text}`);
+  if (b.printedOmitted) o.printed_omitted = b.printedOmitted;
   if (b.seamcallFailures.length)
     o.seamcall_failures = b.seamcallFailures.map((s) =>
       s.rdx ? { leaf: hex(s.leaf), status: s.status, rdx: s.rdx } : { leaf: hex(s.leaf), status: s.status },

@@ -9,6 +9,7 @@ import { hex, parseHex } from '../format/hex.js';
 import type { ImportResult } from './build-host.js';
 import type { ListedDevice } from './devices.js';
 import type { ObservedBoot } from './observed.js';
+import type { HostFact } from './host-facts.js';
 
 export interface Provenance {
   tool: string;
@@ -31,6 +32,8 @@ export interface RecordedHostDoc {
   artifacts?: Record<string, unknown>;
   layout_missing?: string;
   devices_listed?: Record<string, unknown>[];
+  /** The host's facts, each observed (with its artifact) or assumed (with why). */
+  facts?: HostFact[];
 }
 
 /** A listed device as JSON: addresses and sizes in hex like the rest of the host. */
@@ -85,9 +88,10 @@ export function recordedHostDoc(
   provenance: Provenance,
   artifacts?: Record<string, unknown>,
 ): RecordedHostDoc {
-  const base = result.host ? hostToJson(result.host) : { name: result.hostname ?? 'imported-host' };
+  const base = result.host ? hostToJson(result.host) : { name: result.name ?? result.hostname ?? 'imported-host' };
   const doc: RecordedHostDoc = { ...base, observed: result.observed, assumptions: result.assumptions, provenance };
   if (!result.host) doc.layout_missing = result.noHostReason ?? 'no memory layout';
+  if (result.facts.length) doc.facts = result.facts;
   if (result.devicesListed.length) doc.devices_listed = result.devicesListed.map(listedToJson);
   if (artifacts) doc.artifacts = artifacts;
   return doc;

@@ -52,6 +52,27 @@ export const MD_FIELD = {
 } as const;
 export type MdFieldName = keyof typeof MD_FIELD;
 
+/** What each global metadata field is, for people reading a register dump (TDX module 1.5 ABI, "Global Scope Metadata"). */
+export const MD_FIELD_MEANING: Record<MdFieldName, string> = {
+  MINOR_VERSION: "the module's minor version",
+  MAJOR_VERSION: "the module's major version",
+  UPDATE_VERSION: "the module's update version",
+  TDX_FEATURES0: "the module's feature bits (bit 18 NO_RBP_MOD, bit 36 Dynamic PAMT)",
+  MAX_TDMRS: 'the most TDMRs the module accepts (the first of the TDMR limits the kernel reads)',
+  MAX_RESERVED_PER_TDMR: 'the most reserved areas one TDMR may hold',
+  PAMT_4K_ENTRY_SIZE: 'the size of one PAMT entry for a 4 KiB page',
+  PAMT_2M_ENTRY_SIZE: 'the size of one PAMT entry for a 2 MiB page',
+  PAMT_1G_ENTRY_SIZE: 'the size of one PAMT entry for a 1 GiB page',
+  PAMT_PAGE_BITMAP_ENTRY_BITS: "the bits per page of Dynamic PAMT's 4K bitmap",
+  MODULE_HV: 'the handoff version a runtime module update needs',
+};
+
+/** The field a TDH.SYS.RD field id names (its element-size bits ignored), if the lab knows it. */
+export function mdFieldName(field: bigint): MdFieldName | undefined {
+  const key = mdFieldKey(field);
+  return (Object.keys(MD_FIELD) as MdFieldName[]).find((n) => mdFieldKey(MD_FIELD[n]) === key);
+}
+
 /**
  * A field id without its element-size bits (33:32): a single-element
  * TDH.SYS.RD matches only class and field code (module metadata_generic.c,

@@ -9,14 +9,13 @@ import type { SeamcallRecord } from '../flow/seamcall.js';
 import type { LogLevel } from '../kernel/log.js';
 import { ENGINE_VERSION } from '../version.js';
 import type { Scenario } from '../scenario/types.js';
-import type { ObservedBoot } from '../import/observed.js';
-import { checkBoot } from '../import/compare.js';
-import { planTdmrsCalls } from '../kernel/construct.js';
 import { emulateHost, emulateScenario, type EmulatorRun } from './emulate.js';
 import { pamtFigures, reservedNeedOf, tdmrsNeeded } from './figures.js';
 import { findingsFor } from './findings/index.js';
 import { TrialRunner, plansOf, type TrialSubject } from './trials.js';
 import { OUTCOME_SCHEMA, type EmulatorRunInfo, type Outcome, type RecordedEvidence, type Subject } from './types.js';
+import { recordedEvidence, type RecordedInput } from './evidence/recorded.js';
+import { chosenBoot, observedOutcome } from './observed.js';
 import { verdictOf } from './verdict.js';
 
 export interface AnalyzeOptions {
@@ -122,20 +121,15 @@ export function analyzeScenario(scenario: Scenario, options: AnalyzeOptions = {}
   return build(run, subject, { kind: 'scenario', scenario }, runs, options);
 }
 
-/** A host recorded elsewhere: its layout (when the artifacts had one) and what each boot printed. */
-export interface RecordedHost {
-  name: string;
-  host: Host | null;
-  observed: ObservedBoot[];
-  assumptions: string[];
-  layoutMissing?: string;
-}
+/** A host recorded elsewhere: its layout (when the artifacts had one), what each boot printed, its facts. */
+export type RecordedHost = RecordedInput;
 
-/** The boot whose kernel the analysis runs: the last one that reached module init, else the last one. */
-function chosenBoot(observed: readonly ObservedBoot[]): ObservedBoot | undefined {
-  return [...observed].reverse().find((b) => b.outcome !== 'no-init') ?? observed[observed.length - 1];
-}
-
+/**
+ * A recorded host: the evidence first (each boot printed beside what the
+ * emulator predicts, evidence/recorded.ts), then the analysis of its layout
+ * on the chosen boot's kernel; without a layout, the Outcome of what it
+ * printed (observed.ts), never an emulation of an empty host.
+ */
 export function analyzeRecordedHost(
   r: RecordedHost,
   options: AnalyzeOptions & { kernel?: KernelVariant } = {},
@@ -145,33 +139,11 @@ export function analyzeRecordedHost(
   const kernelReason = options.kernel
     ? 'set by the caller'
     : (boot?.variant_reason ?? 'no boot recorded: assumed upstream');
-  const host: Host = r.host ?? {
-    name: r.name,
-    memblock: [],
-    reserved: [],
-    cmrs: [],
-    module: { max_tdmrs: 64, max_reserved_per_tdmr: 16, pamt_entry_size: { '4k': 16, '2m': 16, '1g': 16 } },
-  };
+  const subject: Subject = { kind: 'recorded', name: r.name, kernel, kernelReason };
+  if (!r.host) return observedOutcome(r.name, subject, recordedEvidence(r, []));
+  const host = r.host;
   const run = emulateHost(host, kernel);
   const runs: EmulatorRunInfo[] = [{ purpose: 'analysis', kernel, plans: plansOf(run) }];
-  const boots = r.observed.map((b) => {
-    if (!r.host)
-      return { observed: b, check: null, why: `no memory layout: ${r.layoutMissing ?? 'the artifacts hold none'}` };
-    const before = planTdmrsCalls();
-    const check = checkBoot(r.host, b);
-    const plans = planTdmrsCalls() - before;
-    if (plans) runs.push({ purpose: `check of ${b.source}`, kernel: b.variant, plans });
-    return { observed: b, check };
-  });
-  const recorded: RecordedEvidence = { boots, assumptions: r.assumptions };
-  if (r.layoutMissing) recorded.layoutMissing = r.layoutMissing;
-  const subject: Subject = { kind: 'recorded', name: r.name, kernel, kernelReason };
-  return build(
-    run,
-    subject,
-    { kind: 'host', host, kernel },
-    runs,
-    { ...options, trials: options.trials !== false && r.host !== null },
-    recorded,
-  );
+  const recorded = recordedEvidence(r, runs);
+  return build(run, subject, { kind: 'host', host, kernel }, runs, options, recorded);
 }

@@ -7,8 +7,8 @@
  */
 import { hex } from '../format/hex.js';
 import { blockCounts, pamtFigureKb, tdmrRows } from './rows.js';
-import { evidenceText, fixText, trialText } from './text.js';
-import type { Evidence, Fix, Outcome } from './types.js';
+import { checkVerdictText, evidenceItemText, evidenceText, factText, fixText, trialText } from './text.js';
+import type { Evidence, Fix, Outcome, RecordedEvidence } from './types.js';
 
 export const OUTCOME_DOCUMENT_SCHEMA = 'tdx-lab/outcome@1';
 
@@ -75,6 +75,7 @@ export function outcomeDocument(o: Outcome, provenance: Record<string, unknown> 
       status_detail: v.statusDetail,
       kernel_messages: v.kernelMessages,
       no_init: v.noInit,
+      basis: v.basis ?? 'emulated',
     },
     failure: v.ok
       ? null
@@ -174,7 +175,51 @@ export function outcomeDocument(o: Outcome, provenance: Record<string, unknown> 
     ...(o.logLevels && { log_levels: o.logLevels }),
     seamcall_count: o.seamcalls.length,
     runs: o.runs,
-    ...(o.recorded && { recorded: o.recorded }),
+    ...(o.recorded && { recorded: recordedDocument(o.recorded) }),
     provenance,
+  };
+}
+
+/**
+ * A recorded host's evidence as JSON: the verdict over every boot, each boot's
+ * items (printed, predicted, verdict, reason, the assumptions behind them,
+ * and the line faces print), the decoded failure, the facts with their
+ * basis, what would let the lab check more, the readiness checklist, and
+ * the observed boots as imported.
+ */
+export function recordedDocument(r: RecordedEvidence): Record<string, unknown> {
+  return {
+    verdict: r.verdict,
+    verdict_text: checkVerdictText(r.verdict),
+    reason: r.reason,
+    ...(r.layoutMissing && { layout_missing: r.layoutMissing }),
+    boots: r.boots.map(({ evidence: e, observed, check }) => ({
+      source: e.source,
+      kernel: e.kernel,
+      variant: e.variant,
+      variant_reason: e.variantReason,
+      variant_basis: e.variantBasis,
+      printed_outcome: e.printedOutcome,
+      verdict: e.verdict,
+      reason: e.reason,
+      items: e.items.map((i) => ({
+        id: i.id,
+        label: i.label,
+        printed: i.printed,
+        predicted: i.predicted,
+        verdict: i.verdict,
+        reason: i.reason,
+        assumed: i.assumed,
+        text: evidenceItemText(i),
+      })),
+      decoded: e.decoded,
+      printed_lines: e.printedLines,
+      observed,
+      check,
+    })),
+    facts: r.facts.map((f) => ({ ...f, text: factText(f) })),
+    assumptions: r.assumptions,
+    needs: r.needs,
+    readiness: r.readiness,
   };
 }

@@ -79,3 +79,26 @@ export function excerptLineText(it: ExcerptItem, unit = 'line'): string {
   const label = printkLabel(it.level);
   return `${it.text}${runTail(it)}${label ? `  [${label}]` : ''}`;
 }
+
+/** "NUMA nodes: 1 (assumed: the artifacts have no node lines)": a fact with where it came from, as every face prints it. */
+export function factText(f: import('./types.js').HostFact): string {
+  const basis =
+    f.basis === 'observed'
+      ? `observed${f.source ? ` in ${f.source}` : ''}${f.why ? `; ${f.why}` : ''}`
+      : f.basis === 'assumed'
+        ? `assumed: ${f.why ?? 'not in the artifacts'}`
+        : `from the recorded host${f.why ? `: ${f.why}` : '; where it came from is not recorded'}`;
+  return `${f.label}: ${f.value} (${basis})`;
+}
+
+const CHECK_WORD = { agree: 'agree', disagree: 'DISAGREE', 'cannot-check': 'cannot check' } as const;
+
+/** A check verdict as faces print it: agree, DISAGREE, cannot check. */
+export function checkVerdictText(v: import('./types.js').CheckVerdict): string {
+  return CHECK_WORD[v];
+}
+
+/** One evidence item as one line: "PAMT: printed 262668 KB; predicted 262664 KB: DISAGREE: …". */
+export function evidenceItemText(i: import('./types.js').EvidenceItem): string {
+  return `${i.label}: printed ${i.printed}; predicted ${i.predicted}: ${checkVerdictText(i.verdict)}: ${i.reason}`;
+}

@@ -11,7 +11,7 @@ import { emulateHost, emulateScenario, type EmulatorRun } from './emulate.js';
 import { pamtFigures, tdmrsNeeded } from './figures.js';
 import type { EmulatorRunInfo, Trial } from './types.js';
 import { verdictOf } from './verdict.js';
-import { humanSize } from '../format/hex.js';
+import { sizeText } from './text.js';
 
 export type Change =
   | { kind: 'kernel'; kernel: KernelVariant }
@@ -214,7 +214,7 @@ export function trialOf(change: string, changes: readonly Change[], run: Emulato
   const refusedBlocks = refusedBytes / blockSize;
   const tdmrs = run.plan?.tdmrs.length ?? 0;
   const shows = v.ok
-    ? `TDX initializes with ${printed} KB of PAMT in ${tdmrs} TDMR${tdmrs === 1 ? '' : 's'}${refusedBlocks ? `; the memory notifier then refuses ${refusedBlocks} memory block${refusedBlocks === 1 ? '' : 's'} (${humanSize(refusedBytes)})` : ''}.`
+    ? `TDX initializes with ${printed} KB of PAMT in ${tdmrs} TDMR${tdmrs === 1 ? '' : 's'}${refusedBlocks ? `; the memory notifier then refuses ${refusedBlocks} memory block${refusedBlocks === 1 ? '' : 's'}, ${sizeText(refusedBytes)}` : ''}.`
     : v.noInit
       ? 'no init is attempted.'
       : `TDX still does not initialize: ${v.headline.replace(/^TDX does not initialize: /, '')}.`;

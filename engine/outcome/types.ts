@@ -16,6 +16,11 @@ import type { BlockState } from '../hotplug/blocks.js';
 import type { ObservedBoot } from '../import/observed.js';
 import type { BootCheck } from '../import/compare.js';
 import type { Change } from './trials.js';
+import type { HostFact } from '../import/host-facts.js';
+import type { Readiness } from '../readiness/checklist.js';
+
+export type { HostFact, FactBasis } from '../import/host-facts.js';
+export type { Readiness, ReadinessCheck, CheckStatus } from '../readiness/checklist.js';
 
 export const OUTCOME_SCHEMA = 1;
 
@@ -157,8 +162,13 @@ export interface Verdict {
   /** The kernel's lines about the failure, as printed. */
   kernelMessages: string[];
   failedTdmr: FailedTdmr | null;
-  /** No init was attempted (a scenario without an init event). */
+  /** No init was attempted (a scenario without an init event, or a recorded boot that never initialized). */
   noInit: boolean;
+  /**
+   * emulated: the emulator's run; observed: what a recorded host printed (no memory
+   * layout to emulate). Absent in Outcomes stored before it existed: emulated.
+   */
+  basis?: 'emulated' | 'observed';
 }
 
 /** A run of memory blocks in one state, with where the memory came from. */
@@ -220,11 +230,119 @@ export interface Subject {
   kernelReason?: string;
 }
 
-/** What a recorded host printed, beside the emulator (issue: recorded hosts as evidence). */
+/** A check of what a recorded host printed against what the emulator predicts. */
+export type CheckVerdict = 'agree' | 'disagree' | 'cannot-check';
+
+/** The printed items a boot is checked on (issue 14: recorded hosts as evidence). */
+export type EvidenceItemId =
+  | 'outcome'
+  | 'pamt'
+  | 'tdmr-count'
+  | 'failure'
+  | 'failed-tdmr'
+  | 'errno'
+  | 'seamcall'
+  | 'metadata-field'
+  | 'module-version'
+  | 'keyids'
+  | 'acpi-s3';
+
+/** One thing a boot printed, beside what the emulator predicts for the layout that could be built. */
+export interface EvidenceItem {
+  id: EvidenceItemId;
+  label: string;
+  /** What the kernel printed, in its words (or that it printed nothing about it). */
+  printed: string;
+  /** What the emulator predicts (or why it predicts nothing). */
+  predicted: string;
+  verdict: CheckVerdict;
+  /** Why: where they differ, or the concrete reason nothing could be compared. */
+  reason: string;
+  /** The assumed facts the prediction rests on, each as "label: value (assumed: why)". */
+  assumed: string[];
+}
+
+/** A module status as the engine's tables name and explain it. */
+export interface DecodedStatus {
+  leaf: string;
+  leafName: string;
+  status: string;
+  name: string;
+  meaning: string;
+}
+
+/** A TDH.SYS.RD metadata field id, taken apart. */
+export interface DecodedField {
+  id: string;
+  /** The field's name in the kernel and the module ABI (MAX_TDMRS), or null when the lab does not know it. */
+  name: string | null;
+  meaning: string;
+  /** Its bits: class code 61:56, element size code 33:32 (bytes), field code 31:0. */
+  classCode: number;
+  elementBytes: number;
+  fieldCode: number;
+}
+
+/** What a failed (or never initialized) boot's lines mean, from the engine's tables. */
+export interface DecodedFailure {
+  /** The failure as printed. */
+  printed: string;
+  /** Where init stopped (a stage of verdict.ts), when the printed line says. */
+  stage: string | null;
+  stageText: string | null;
+  /** What it means, in a platform engineer's words. */
+  meaning: string;
+  errno: { value: number; name: string } | null;
+  statuses: DecodedStatus[];
+  field: DecodedField | null;
+  /** Kernels that would not fail this way, from the profile table (e.g. CMR-holes for reserved areas exhausted). */
+  fixedBy: { profile: KernelVariant; releases: string; install: string; why: string }[];
+  /** What to change, in order. */
+  fixes: string[];
+}
+
+/** One observed boot: what it printed beside what the emulator predicts, item by item. */
+export interface BootEvidence {
+  source: string;
+  kernel: string | null;
+  variant: KernelVariant;
+  /** Why this kernel profile: from the boot's own release through the profile table, or a guess. */
+  variantReason: string;
+  variantBasis: 'observed' | 'assumed';
+  /** The boot's outcome as printed, in words. */
+  printedOutcome: string;
+  /** The boot's TDX lines as printed ("file:line: text"). */
+  printedLines: string[];
+  verdict: CheckVerdict;
+  reason: string;
+  items: EvidenceItem[];
+  /** Every assumed fact the items' predictions rest on (the union of the items' `assumed`). */
+  assumed: string[];
+  decoded: DecodedFailure | null;
+}
+
+/** An artifact that would let the lab check what the log alone cannot. */
+export interface ArtifactNeed {
+  artifact: string;
+  /** How to capture it. */
+  command: string;
+  why: string;
+}
+
+/** What a recorded host printed, beside the emulator (issue 14: recorded hosts as evidence). */
 export interface RecordedEvidence {
-  boots: { observed: ObservedBoot; check: BootCheck | null; why?: string }[];
+  boots: { observed: ObservedBoot; check: BootCheck | null; why?: string; evidence: BootEvidence }[];
   assumptions: string[];
   layoutMissing?: string;
+  /** The host's facts, each observed (and where) or assumed (and why). */
+  facts: HostFact[];
+  /** Over every boot: disagree if one disagrees, agree if one agrees, else cannot check. */
+  verdict: CheckVerdict;
+  reason: string;
+  /** The TDX readiness checklist from the facts there are (engine/readiness). */
+  readiness: Readiness;
+  /** Artifacts that would let the lab check more. */
+  needs: ArtifactNeed[];
 }
 
 export interface Outcome {

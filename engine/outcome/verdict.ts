@@ -168,5 +168,6 @@ export function verdictOf(run: EmulatorRun, c: VerdictContext, findings: readonl
     kernelMessages: f?.kernelMessages ?? [],
     failedTdmr,
     noInit,
+    basis: 'emulated',
   };
 }

@@ -66,6 +66,7 @@ export function createLabApi(options: LabApiOptions = {}): LabApi {
       text: a.text,
       source,
       kernel: a.variant,
+      ...(a.kernelGiven === false && { kernelGiven: false }),
     });
     progress({ method: 'analyze', phase: 'done', message: outcome.verdict.headline, done: 1, total: 1 });
     return { outcome, engineVersion: ENGINE_VERSION };

@@ -34,7 +34,17 @@ function runInfo(r: RunRecord): RunInfo {
     status: r.status,
     hostName: r.hostName,
     createdAt: r.createdAt,
+    check: checkOf(r),
   };
+}
+
+/** The check verdict record-run kept in a recorded host's run summary (main/store/record-run.ts), if it is one. */
+function checkOf(r: RunRecord): RunInfo['check'] {
+  const c = r.summary?.check as { verdict?: unknown; reason?: unknown } | undefined;
+  if (!c || typeof c.reason !== 'string') return null;
+  return c.verdict === 'agree' || c.verdict === 'disagree' || c.verdict === 'cannot-check'
+    ? { verdict: c.verdict, reason: c.reason }
+    : null;
 }
 
 /** Store errors already read well; the store's own code says whether something was missing. */

@@ -38,6 +38,8 @@ export const API_ARGS = {
     text: jsonText,
     variant,
     source: z.string().max(500).optional(),
+    /** false: a recorded host runs its chosen boot's own kernel (from its release), not `variant`. Default true. */
+    kernelGiven: z.boolean().optional(),
   }),
   /** Build a host from recorded artifacts (dmesg, /proc/iomem, lsmem, numactl, e820, cxl list) given as text. */
   importArtifacts: z.strictObject({
@@ -80,11 +82,13 @@ export interface AnalysisResult {
 }
 
 export interface ImportedHost {
-  /** The canonical host document built from the artifacts, ready for analyze. */
+  /** The recorded host document built from the artifacts (its layout, when they had one, and what each boot printed), ready for analyze. */
   hostJson: string;
   hostName: string;
   /** What the importer had to assume (module limits, CMRs, …). */
   assumptions: string[];
+  /** Why there is no memory layout (a dmesg alone): the analysis is then what the host printed. */
+  layoutMissing?: string;
 }
 
 export interface SampleInfo {
@@ -120,6 +124,8 @@ export interface RunInfo {
   status: string;
   hostName: string | null;
   createdAt: string;
+  /** A recorded host's run: its check of what the host printed against the emulator, as recorded with the run. */
+  check: { verdict: 'agree' | 'disagree' | 'cannot-check'; reason: string } | null;
 }
 
 /** A stored run: what was recorded, to show it as it was (never a re-plan of its boot host). */

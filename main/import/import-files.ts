@@ -11,8 +11,10 @@ import { parseHost } from '../../engine/host/validate.js';
 import { ENGINE_VERSION } from '../../engine/version.js';
 import { InputError, problemsMessage } from '../node/input-file.js';
 import { readArtifact, type ReadArtifact } from './read-artifact.js';
-import { hasTdxLines, type ReportedPlatform } from '../../engine/import/facts.js';
-import { readinessChecklist, type Readiness } from '../probe/checklist.js';
+import type { ReportedPlatform } from '../../engine/import/facts.js';
+import type { Readiness } from '../../engine/readiness/checklist.js';
+import { readinessOfRecorded } from '../../engine/readiness/recorded.js';
+import { factsFromJson } from '../../engine/import/host-facts.js';
 import { listedFromJson } from '../../engine/import/recorded.js';
 
 export interface ImportOutput {
@@ -24,37 +26,19 @@ export interface ImportOutput {
   readiness?: Readiness;
 }
 
-/** The checklist from what raw artifacts say: the report's MSR bits, the last TDX boot's lines. */
-function importedReadiness(logs: readonly ReadArtifact[], kernel: string | undefined): Readiness | undefined {
-  if (!logs.length) return undefined;
-  const reported: ReportedPlatform = Object.assign({}, ...logs.map((l) => l.facts.reported ?? {}));
-  const boot = logs
-    .flatMap((l) => l.facts.boots)
-    .filter(hasTdxLines)
-    .pop();
-  const cmdline = [...logs.flatMap((l) => l.facts.boots)].reverse().find((b) => b.cmdline)?.cmdline;
-  return readinessChecklist({
-    msrs: new Map(),
-    cpuidWhy: 'CPUID is not in the artifacts',
-    reported,
-    cmdline,
-    boot,
-    kmsgWhy: 'no TDX kernel messages in the artifacts',
-    kernel,
-  });
-}
-
 /** A recorded host file given to import: its host and observed boots are kept. */
 function fromRecorded(a: ReadArtifact): ImportResult {
   const doc = a.facts.hostJson as Record<string, unknown>;
   const observed = Array.isArray(doc.observed) ? (doc.observed as ObservedBoot[]) : [];
   const assumptions = Array.isArray(doc.assumptions) ? (doc.assumptions as string[]) : [];
   const devicesListed = Array.isArray(doc.devices_listed) ? listedFromJson(doc.devices_listed) : [];
+  const facts = Array.isArray(doc.facts) ? factsFromJson(doc.facts) : [];
   if (!('memblock' in doc))
     return {
       observed,
       assumptions,
       devicesListed,
+      facts,
       noHostReason:
         typeof doc.layout_missing === 'string' ? doc.layout_missing : 'the recorded host has no memory layout',
     };
@@ -65,6 +49,7 @@ function fromRecorded(a: ReadArtifact): ImportResult {
     observed,
     assumptions,
     devicesListed,
+    facts,
   };
 }
 
@@ -99,7 +84,12 @@ export async function importFiles(files: readonly string[], opts: { name?: strin
   } else {
     // Without a hostname in the artifacts, the first file names the host.
     const fallback = fileStem(logs);
-    result = buildHost(logs, opts.name ?? (logs.some((l) => l.facts.hostnames.length) ? undefined : fallback));
+    const named = logs.some((l) => l.facts.hostnames.length);
+    result = buildHost(
+      logs,
+      opts.name ?? (named ? undefined : fallback),
+      opts.name ? 'given with --name' : named ? undefined : 'the artifacts name no host: named after the first file',
+    );
   }
 
   const warnings: string[] = [];
@@ -116,7 +106,10 @@ export async function importFiles(files: readonly string[], opts: { name?: strin
     sources_read: read.map((r) => ({ source: r.source, kinds: r.facts.kinds, lines: r.lines })),
     sources_failed: [],
   });
-  const readiness = importedReadiness(logs, result.kernel);
+  // The MSR bits a system-report.sh printed: kept, so every later analysis tells the same checklist.
+  const reported: ReportedPlatform = Object.assign({}, ...logs.map((l) => l.facts.reported ?? {}));
+  if (Object.keys(reported).length) doc.reported = reported;
+  const readiness = logs.length ? readinessOfRecorded(result.observed, { reported }, result.kernel) : undefined;
   if (readiness) doc.readiness = readiness;
   // Never write a host the rest of the lab would refuse; the artifacts are what was wrong, so say so as bad input.
   if (result.host) {

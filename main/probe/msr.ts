@@ -8,21 +8,8 @@ import { closeSync, constants, existsSync, fstatSync, openSync, readSync } from 
 import { join } from 'node:path';
 import { readProbeFile, reason } from './sysfs-read.js';
 
-export const MSR = {
-  /** IA32_MKTME_KEYID_PARTITIONING: 31:0 MKTME KeyIDs, 63:32 TDX private KeyIDs. */
-  KEYID_PARTITIONING: 0x87,
-  /** Read by canonical/tdx's scripts as the SGX/MCHECK status; expected 0. */
-  MCHECK_STATUS: 0xa0,
-  /** IA32_MTRRCAP: bit 15 = SEAMRR supported. */
-  MTRRCAP: 0xfe,
-  /** IA32_TME_ACTIVATE: bit 0 lock, bit 1 TME enable. */
-  TME_ACTIVATE: 0x982,
-  /** IA32_SEAMRR_PHYS_BASE / MASK: MASK bit 11 = range enabled (SEAM loaded region). */
-  SEAMRR_PHYS_BASE: 0x1400,
-  SEAMRR_PHYS_MASK: 0x1401,
-} as const;
-
-export type MsrRead = { ok: true; value: bigint } | { ok: false; why: string };
+export { MSR, bits, type MsrRead } from '../../engine/readiness/msr.js';
+import type { MsrRead } from '../../engine/readiness/msr.js';
 
 export interface MsrReader {
   /** Human name of the source ("/dev/cpu/0/msr"). */
@@ -99,9 +86,4 @@ export function msrReaderFor(root: string, cpu = 0): MsrReader {
   const txt = dev + '.txt';
   if (!existsSync(dev) && existsSync(txt)) return new TextMsrReader(txt, `/dev/cpu/${cpu}/msr (recorded in msr.txt)`);
   return new DevMsrReader(dev, `/dev/cpu/${cpu}/msr`);
-}
-
-/** Bits hi:lo of a 64-bit value. */
-export function bits(v: bigint, hi: number, lo: number): number {
-  return Number((v >> BigInt(lo)) & ((1n << BigInt(hi - lo + 1)) - 1n));
 }

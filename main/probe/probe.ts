@@ -18,7 +18,8 @@ import { buildHost, type ImportResult } from '../../engine/import/build-host.js'
 import type { SourcedFacts } from '../../engine/import/same-host.js';
 import { loadNative, type NativeLoad } from '../../native/index.js';
 import { readCpuid, type CpuidFacts } from '../../native/cpuid.js';
-import { readinessChecklist, type Readiness } from './checklist.js';
+import { readinessChecklist, type Readiness } from '../../engine/readiness/checklist.js';
+import { observedBoot } from '../../engine/import/observed.js';
 import { readKmsg } from './kmsg.js';
 import { readCxlAndDax, readFirmwareMemmap, readMemoryBlocks, readNodes } from './memory.js';
 import { MSR, msrReaderFor, type MsrRead, type MsrReader } from './msr.js';
@@ -222,6 +223,14 @@ export function probeHost(opts: ProbeOptions = {}): ProbeReport {
         `module version ${tdxHost.version} from ${tdxHost.path}/version${result.host.module.version ? ` (the log said ${result.host.module.version}; a runtime update since boot changes it)` : ''}`,
       );
     result.host.module.version = tdxHost.version;
+    result.facts = result.facts.filter((f) => f.id !== 'module-version');
+    result.facts.push({
+      id: 'module-version',
+      label: 'module version',
+      value: tdxHost.version,
+      basis: 'observed',
+      source: `${tdxHost.path}/version`,
+    });
   }
   const readiness = readinessChecklist({
     msrs,
@@ -230,7 +239,9 @@ export function probeHost(opts: ProbeOptions = {}): ProbeReport {
     cpuFlags: cpuinfo?.flags,
     cmdline: cmdline.ok ? cmdline.value.trim() : undefined,
     kvmTdxParam: kvm.ok ? kvm.value : undefined,
-    boot,
+    boot: boot
+      ? observedBoot(boot, opts.dmesgFile ?? '/dev/kmsg', kernel.ok ? kernel.value.trim() : undefined)
+      : undefined,
     kmsgWhy,
     kmsgNoTdx,
     kernel: kernel.ok ? kernel.value.trim() : undefined,

@@ -32,6 +32,7 @@ import { comparedModels, comparisonOf, differenceShapes } from './compare.js';
 import type { MapModel } from '../../renderer/map/index.js';
 import { templatePath } from './project-root.js';
 import type { ReportSubject } from './subject.js';
+import { recordedSections } from './evidence-html.js';
 
 /** Tables are capped so a 100,000-region host still gives a readable, printable report (rows after collapsing alike TDMRs). */
 const MAX_TDMR_ROWS = 200;
@@ -66,7 +67,7 @@ export function sizeCell(bytes: number): string {
   return `<span class="sz"><span class="mono hex">${hex(bytes)}</span> <span class="size">(${esc(humanSize(bytes))})</span></span>`;
 }
 
-class Sections {
+export class Sections {
   readonly toc: Array<{ id: string; title: string }> = [];
   readonly parts: string[] = [];
   /** newPage: in print, start the section on a new page (big maps, tables, logs). */
@@ -78,7 +79,7 @@ class Sections {
   }
 }
 
-function verdictHtml(o: Outcome): string {
+export function verdictHtml(o: Outcome): string {
   const v = o.verdict;
   const facts: string[] = [];
   if (!v.ok && v.stage) facts.push(`stage: ${v.stageText ?? v.stage}`);
@@ -88,7 +89,7 @@ function verdictHtml(o: Outcome): string {
   return `<div class="verdict ${v.level}" data-level="${v.level}"><strong>${esc(v.headline)}</strong>${facts.length ? `<p>${facts.map(esc).join(' · ')}</p>` : ''}${msgs}</div>`;
 }
 
-function hostFacts(s: ReportSubject): string {
+export function hostFacts(s: ReportSubject): string {
   const o = s.outcome;
   const h = o.host;
   const mem = h.memblock.reduce((n, r) => n + r.end - r.start, 0);
@@ -125,7 +126,7 @@ function fixHtml(f: Fix, ruledOut: boolean): string {
   return `<li class="fix${ruledOut ? ' ruled-out' : ''}"><span class="fix-kind">${esc(ruledOut ? 'does not help' : f.kind)}</span> ${esc(fixText(f))}${trial}</li>`;
 }
 
-function findingsHtml(list: readonly Finding[]): string {
+export function findingsHtml(list: readonly Finding[]): string {
   if (!list.length) return '<p>No findings: nothing in this outcome needs attention.</p>';
   return `<ul class="findings">${list
     .map(
@@ -143,7 +144,7 @@ function findingsHtml(list: readonly Finding[]): string {
     .join('\n')}</ul>`;
 }
 
-function mapsHtml(
+export function mapsHtml(
   s: ReportSubject,
   model: MapModel,
   prefix: string,
@@ -161,7 +162,7 @@ function mapsHtml(
   return parts.join('\n');
 }
 
-function neededHtml(o: Outcome): string {
+export function neededHtml(o: Outcome): string {
   const n = o.reservedNeed!;
   const rows = n.areas.map((a, j) => {
     const over = j >= n.limit;
@@ -185,7 +186,7 @@ function reservedList(r: TdmrRow): string {
   return listed + more;
 }
 
-function tdmrTable(o: Outcome): string {
+export function tdmrTable(o: Outcome): string {
   const rows = tdmrRows(o);
   if (!rows.length)
     return `<p>${o.plan ? 'The kernel built no TDMRs.' : `No TDMRs were built: init stopped at ${esc(o.verdict.stageText ?? o.verdict.stage ?? 'an earlier step')}.`}</p>`;
@@ -231,7 +232,7 @@ function tdmrTable(o: Outcome): string {
   );
 }
 
-function pamtTable(o: Outcome): string {
+export function pamtTable(o: Outcome): string {
   const p = o.pamt;
   if (!o.plan?.ok) return '<p>No PAMT was allocated: the kernel failed before (or while) setting up PAMTs.</p>';
   const rows = p.nodes.map(
@@ -247,7 +248,7 @@ function pamtTable(o: Outcome): string {
   return `${note}<table><thead><tr><th class="num">node</th><th class="num">TDX memory</th><th class="num">PAMT placed on the node</th><th class="num">PAMT / memory</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
 }
 
-function logHtml(o: Outcome): string {
+export function logHtml(o: Outcome): string {
   const items = logExcerpt(o);
   if (!items.length) return '<p>The kernel printed nothing.</p>';
   let labelled = false;
@@ -268,7 +269,7 @@ function logHtml(o: Outcome): string {
   return `<pre class="log">${lines.join('\n')}</pre>${labelled ? `<p class="note">${esc(PRINTK_LABEL_NOTE)}</p>` : ''}`;
 }
 
-function seamcallTable(o: Outcome): string {
+export function seamcallTable(o: Outcome): string {
   if (!o.seamcalls.length) return '<p>No SEAMCALLs were made.</p>';
   const names = o.seamcalls.map((r) => `${r.name} ${r.status}`);
   const items = excerpt(names, keySeamcalls(o), { max: 60 });
@@ -291,7 +292,7 @@ function scenarioTimeline(o: Outcome): string {
   return `<table><thead><tr><th class="num">#</th><th>t</th><th>event</th><th>what happened</th><th>result</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
 }
 
-interface SubjectMaps {
+export interface SubjectMaps {
   model: MapModel;
   width: number;
   highlight?: readonly string[];
@@ -307,6 +308,8 @@ function subjectSections(
   maps: SubjectMaps,
 ): void {
   const o = s.outcome;
+  // A recorded host starts with its evidence (evidence-html.ts).
+  if (o.recorded) return recordedSections(sec, s, key, label, on, maps);
   sec.add(
     `${key}-summary`,
     `${label}Summary`,
@@ -359,7 +362,13 @@ export interface ReportDocument {
 /** The full report page for one subject, or two side by side (compare). */
 export function reportHtml(subjects: readonly ReportSubject[], o: HtmlOptions = {}): ReportDocument {
   const [a, b] = subjects;
-  const kind = a.outcome.scenario ? 'Scenario report' : b ? 'Comparison report' : 'TDX plan report';
+  const kind = a.outcome.scenario
+    ? 'Scenario report'
+    : b
+      ? 'Comparison report'
+      : a.outcome.recorded
+        ? 'TDX recorded-host report'
+        : 'TDX plan report';
   const title = b
     ? `${kind}: ${a.outcome.subject.name} vs ${b.outcome.subject.name}`
     : `${kind}: ${a.outcome.subject.name}`;

@@ -29,16 +29,17 @@ import type { Finding, Outcome } from '../../engine/outcome/types.js';
 import { ENGINE_VERSION } from '../../engine/version.js';
 import type { ReportSubject } from './subject.js';
 import { comparisonOf, MAX_DIFF_ROWS, summaryRows } from './compare.js';
+import { recordedLines } from './evidence-md.js';
 
 const MAX_TDMR_ROWS = 200;
-const MARK = { error: '✗', warning: '⚠', info: 'ℹ', ok: '✓' } as const;
+export const MARK = { error: '✗', warning: '⚠', info: 'ℹ', ok: '✓' } as const;
 
 /** A table cell: pipes escaped, one line. */
-function cell(s: string | number): string {
+export function cell(s: string | number): string {
   return String(s).replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
 }
 
-function table(head: string[], rows: (string | number)[][]): string[] {
+export function table(head: string[], rows: (string | number)[][]): string[] {
   return [
     `| ${head.map(cell).join(' | ')} |`,
     `|${head.map(() => '---').join('|')}|`,
@@ -47,13 +48,13 @@ function table(head: string[], rows: (string | number)[][]): string[] {
 }
 
 /** A fenced block that no line inside can close. */
-function fence(lines: readonly string[], lang = 'text'): string[] {
+export function fence(lines: readonly string[], lang = 'text'): string[] {
   const longest = Math.max(2, ...lines.map((l) => /`+/.exec(l)?.[0].length ?? 0));
   const f = '`'.repeat(longest + 1);
   return [`${f}${lang}`, ...lines, f];
 }
 
-function verdictLines(s: ReportSubject): string[] {
+export function verdictLines(s: ReportSubject): string[] {
   const o = s.outcome;
   const v = o.verdict;
   const f = v.failedTdmr;
@@ -84,7 +85,7 @@ function verdictLines(s: ReportSubject): string[] {
   return [`**${MARK[v.level]} ${v.headline}**`, '', ...table(['', ''], rows)];
 }
 
-function findingLines(f: Finding, level: number): string[] {
+export function findingLines(f: Finding, level: number): string[] {
   const h = '#'.repeat(level);
   const out = [`${h} ${MARK[f.severity]} ${f.severity}: ${f.title} (\`${f.id}\`)`, '', f.cause, ''];
   for (const e of f.evidence) out.push(`- ${evidenceText(e)}`);
@@ -109,7 +110,7 @@ function findingLines(f: Finding, level: number): string[] {
   return out;
 }
 
-function tdmrLines(o: Outcome): string[] {
+export function tdmrLines(o: Outcome): string[] {
   const rows = tdmrRows(o);
   if (!rows.length)
     return [
@@ -147,7 +148,7 @@ function tdmrLines(o: Outcome): string[] {
   return out;
 }
 
-function neededLines(o: Outcome): string[] {
+export function neededLines(o: Outcome): string[] {
   const n = o.reservedNeed!;
   return [
     `TDMR ${n.tdmr} needs ${n.areas.length} reserved areas; the module allows ${n.limit}.`,
@@ -165,7 +166,7 @@ function neededLines(o: Outcome): string[] {
   ];
 }
 
-function pamtLines(o: Outcome): string[] {
+export function pamtLines(o: Outcome): string[] {
   if (!o.plan?.ok) return ['No PAMT was allocated: the kernel failed before (or while) setting up PAMTs.'];
   return table(
     ['node', 'TDX memory', 'PAMT placed on the node', 'PAMT / memory'],
@@ -181,7 +182,7 @@ function pamtLines(o: Outcome): string[] {
   );
 }
 
-function logLines(o: Outcome): string[] {
+export function logLines(o: Outcome): string[] {
   const items = logExcerpt(o);
   const lines = items.map((it) => excerptLineText(it));
   const labelled = items.some((it) => it.kind === 'line' && printkLabel(it.level));
@@ -220,6 +221,8 @@ function timelineLines(o: Outcome): string[] {
 
 function subjectLines(s: ReportSubject, label: string): string[] {
   const o = s.outcome;
+  // A recorded host starts with its evidence (evidence-md.ts).
+  if (o.recorded) return recordedLines(s, label);
   const out: string[] = [`## ${label}Verdict`, '', ...verdictLines(s), ''];
   if (o.subject.description) out.push(o.subject.description, '');
   out.push(`## ${label}Findings`, '');
@@ -288,7 +291,7 @@ export function reportMarkdown(subjects: readonly ReportSubject[], o: { timestam
   const [a, b] = subjects;
   const title = b
     ? `TDX comparison report: ${a.outcome.subject.name} vs ${b.outcome.subject.name}`
-    : `TDX ${a.outcome.scenario ? 'scenario' : 'plan'} report: ${a.outcome.subject.name}`;
+    : `TDX ${a.outcome.scenario ? 'scenario' : a.outcome.recorded ? 'recorded-host' : 'plan'} report: ${a.outcome.subject.name}`;
   const out: string[] = [`# ${title}`, ''];
   if (b) {
     out.push(...comparisonLines(a, b));

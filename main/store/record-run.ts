@@ -68,8 +68,13 @@ function fromOutcome(input: RecordRunInput, o: Outcome): RecordRunInput {
   if (input.payload !== undefined) payload.result = input.payload;
   else if (o.plan) payload.result = planToResultJson(o.plan);
   if (input.scenarioJson !== undefined) payload.scenario = input.scenarioJson;
+  // A recorded host's run keeps its check verdict in the summary, so run lists show it without the payload.
+  const summary: RunSummary | undefined = o.recorded
+    ? { ...input.summary, check: { verdict: o.recorded.verdict, reason: o.recorded.reason } }
+    : input.summary;
   return {
     ...input,
+    ...(summary && { summary }),
     plan: input.plan ?? o.plan ?? undefined,
     status: input.status ?? (v.ok || v.noInit ? 'ok' : 'failed'),
     stage: input.stage !== undefined ? input.stage : v.ok ? null : v.stage,

@@ -6,7 +6,8 @@
  */
 import { createHash } from 'node:crypto';
 import type { KernelVariant } from '../../engine/host/types.js';
-import { hostToJson } from '../../engine/format/host-json.js';
+import { recordedHostDoc } from '../../engine/import/recorded.js';
+import { ENGINE_VERSION } from '../../engine/version.js';
 import { parseArtifactText } from '../../engine/import/artifact.js';
 import { buildHost } from '../../engine/import/build-host.js';
 import { ArtifactError } from '../../engine/import/facts.js';
@@ -28,7 +29,7 @@ export type TextReportFormat = 'html' | 'svg' | 'md' | 'json';
 
 export type OutcomeTask =
   /** A host, golden case, scenario or recorded host, as text. */
-  | { kind: 'analyze-text'; text: string; source: string; kernel: KernelVariant }
+  | { kind: 'analyze-text'; text: string; source: string; kernel: KernelVariant; kernelGiven?: boolean }
   /** A host as text, analysed and also returned in canonical form (the editor's save). */
   | { kind: 'analyze-host'; text: string; source: string; kernel: KernelVariant }
   | { kind: 'import-artifacts'; files: { name: string; text: string }[]; name?: string }
@@ -40,6 +41,7 @@ export interface ImportedHostValue {
   hostJson: string;
   hostName: string;
   assumptions: string[];
+  layoutMissing?: string;
 }
 
 export type OutcomeTaskReply =
@@ -74,16 +76,41 @@ async function reportText(t: Extract<OutcomeTask, { kind: 'report-text' }>): Pro
   return { text: bytes.toString('utf8'), title: '' };
 }
 
+/** Artifacts to a recorded host document (layout and observed boots), as `tdx-lab import` writes it; no layout is no dead end. */
 function importArtifacts(t: Extract<OutcomeTask, { kind: 'import-artifacts' }>): ImportedHostValue {
   const list = t.files.map((f) => ({ source: f.name, facts: parseArtifactText(f.name, f.text) }));
   const mixed = mixedHosts(list);
   if (mixed) throw new InputError(mixed);
-  const r = buildHost(list, t.name);
-  if (!r.host)
+  const named = list.some((l) => l.facts.hostnames.length);
+  const stem = t.files[0].name.replace(/^.*[\\/]/, '').replace(/\.[^.]*$/, '') || undefined;
+  const r = buildHost(
+    list,
+    t.name ?? (named ? undefined : stem),
+    t.name ? 'given' : named ? undefined : 'the artifacts name no host: named after the first file',
+  );
+  // Neither a layout nor a printed boot: nothing to show, so it is refused as before.
+  if (!r.host && !r.observed.length)
     throw new InputError(
-      `cannot build a host from ${t.files.map((f) => f.name).join(', ')}: ${r.noHostReason ?? 'no memory layout found'}`,
+      `cannot build a host from ${t.files.map((f) => f.name).join(', ')}: ${r.noHostReason ?? 'no memory layout found'}, and no boot printed TDX lines`,
     );
-  return { hostJson: JSON.stringify(hostToJson(r.host), null, 1), hostName: r.host.name, assumptions: r.assumptions };
+  const doc = recordedHostDoc(r, {
+    tool: `tdx-lab ${ENGINE_VERSION}`,
+    how: 'import',
+    hostname: r.hostname,
+    kernel: r.kernel,
+    cpu_model: r.cpuModel,
+    sources_read: list.map((l) => ({ source: l.source, kinds: l.facts.kinds })),
+    sources_failed: [],
+  });
+  const reported = Object.assign({}, ...list.map((l) => l.facts.reported ?? {}));
+  if (Object.keys(reported).length) doc.reported = reported;
+  const out: ImportedHostValue = {
+    hostJson: JSON.stringify(doc, null, 1),
+    hostName: doc.name,
+    assumptions: r.assumptions,
+  };
+  if (!r.host) out.layoutMissing = r.noHostReason ?? 'no memory layout found';
+  return out;
 }
 
 export async function outcomeTask(task: OutcomeTask): Promise<OutcomeTaskReply> {
@@ -94,7 +121,7 @@ export async function outcomeTask(task: OutcomeTask): Promise<OutcomeTaskReply> 
           ok: true,
           value: outcomeOfJson(task.source, parseJsonText(task.source, task.text), {
             kernel: task.kernel,
-            kernelGiven: true,
+            kernelGiven: task.kernelGiven !== false,
           }),
         };
       case 'analyze-host':

@@ -298,6 +298,31 @@ test('importArtifacts builds a host from recorded artifacts that analyze then ac
   }
 });
 
+test("importArtifacts of a dmesg alone (#415) is no dead end: analyze on the boot's own kernel explains what was printed", async () => {
+  const api = createLabApi({ samplesDir: SAMPLES_DIR, inProcess: true });
+  try {
+    const name = 'canonical-tdx-415-gnr-reserved-exhausted.txt';
+    const files = [{ name, text: readFileSync(join(FIXTURES, 'real-hosts', name), 'utf8') }];
+    const r = (await api.call('importArtifacts', { files })) as ApiEnvelope<ImportedHost>;
+    assert.ok(r.ok, !r.ok ? r.error.message : '');
+    assert.match(r.value.layoutMissing ?? '', /no memory layout/);
+    const a = (await api.call('analyze', {
+      text: r.value.hostJson,
+      variant: 'cmr-holes',
+      source: name,
+      kernelGiven: false,
+    })) as ApiEnvelope<AnalysisResult>;
+    assert.ok(a.ok, !a.ok ? a.error.message : '');
+    const o = a.value.outcome;
+    assert.equal(o.verdict.basis, 'observed');
+    // kernelGiven false: the boot's own release (6.14.0-1009-intel) picks the profile, not the app's selector.
+    assert.equal(o.subject.kernel, 'upstream');
+    assert.equal(o.recorded?.boots[0].evidence.decoded?.errno?.value, -28);
+  } finally {
+    await api.close();
+  }
+});
+
 for (const mode of ['direct', 'worker'] as const)
   test(`session methods read the lab store (${mode}): sessions, their runs, and a run that reopens as recorded`, async () => {
     const dir = mkdtempSync(join(tmpdir(), 'tdx-lab-app-'));

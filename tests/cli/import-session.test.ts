@@ -36,6 +36,11 @@ test('import --session stores the host with origin "recorded"; a log without mem
     assert.equal(hosts.length, 1);
     assert.equal(hosts[0].origin, 'recorded');
     assert.equal(hosts[0].name, 'canonical-tdx-285-spr-8480c-256g');
+    // The analysis is kept as a run whose summary carries the check verdict (what the Sessions tab lists).
+    const runs = store.listRuns(session.id);
+    assert.equal(runs.length, 1);
+    assert.deepEqual((runs[0].summary as { check?: { verdict: string } }).check?.verdict, 'agree');
+    assert.match(r.stderr, /recorded run #\d+: check agree/i);
   } finally {
     store.close();
   }

@@ -113,7 +113,19 @@ test('the Markdown report of a host, a scenario, a recorded host and a compariso
     check('scenario', p2, ['Verdict', 'Findings', 'TDMRs', 'Scenario timeline', 'Logs', 'Provenance']);
 
     const p3 = parse(reportMd([recordedHost(dir)], 'md-recorded'));
-    check('recorded host', p3, ['Verdict', 'Findings', 'TDMRs', 'Logs', 'Provenance']);
+    // A recorded host opens with the evidence; what was emulated says so in its heading.
+    check('recorded host', p3, [
+      'Evidence: what the host printed against what the lab predicts',
+      'Facts (observed or assumed)',
+      'Findings (emulated)',
+      'TDMRs (emulated)',
+      'Logs (emulated)',
+      'Provenance',
+    ]);
+    assert.ok(
+      p3.headings.find((h) => h.level === 2)!.text.startsWith('Evidence'),
+      'recorded host: the evidence is the first section',
+    );
 
     const p4 = parse(reportMd([sampleHosts()[0], '--compare', goldenFile('rsvd-holes-16')], 'md-compare'));
     check('compare', p4, ['Comparison', 'A · Verdict', 'B · Verdict', 'A · Logs', 'B · Logs', 'Provenance']);

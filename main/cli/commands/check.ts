@@ -7,12 +7,13 @@ import type { Command } from 'commander';
 import { Option } from 'commander';
 import { KERNEL_VARIANTS, type Host, type KernelVariant } from '../../../engine/host/types.js';
 import { profileChoicesText } from '../../../engine/kernel/profiles.js';
-import { checkBoot, describeLayout, renderBootCheck, type BootCheck } from '../../../engine/import/compare.js';
-import type { ObservedBoot } from '../../../engine/import/observed.js';
+import { describeLayout, type BootCheck } from '../../../engine/import/compare.js';
+import { analyzeRecordedHost, type RecordedHost } from '../../../engine/outcome/analyze.js';
+import { recordedDocument } from '../../../engine/outcome/document.js';
+import type { Outcome } from '../../../engine/outcome/types.js';
 import { importFiles } from '../../import/import-files.js';
-import { hostFromJson } from '../../node/host-file.js';
-import { InputError, problemsMessage } from '../../node/input-file.js';
-import { parseObserved } from '../../../engine/import/observed-schema.js';
+import { recordedHostFromJson } from '../../node/recorded-file.js';
+import { recordedEvidenceLines } from '../render/evidence-text.js';
 import { EXIT_BAD_INPUT, EXIT_OK, EXIT_TDX_FAILED } from '../errors.js';
 import { maxInputSizeOption } from '../options.js';
 import { writeJson, writeMessage, writeText } from '../output.js';
@@ -26,26 +27,29 @@ export interface CheckRun {
   exitCode: number;
   checks: BootCheck[];
   host?: Host;
+  /** The analysis of the recorded host: its evidence is what `check` prints. */
+  outcome?: Outcome;
   message?: string;
 }
 
-/** Loads a host and its observed boots from a recorded host or raw artifacts. */
-export async function loadForCheck(
-  files: readonly string[],
-): Promise<{ host?: Host; observed: ObservedBoot[]; why?: string; label: string }> {
+/** Loads a recorded host (its layout, observed boots, facts) from a recorded host or raw artifacts. */
+export async function loadForCheck(files: readonly string[]): Promise<{ recorded: RecordedHost; label: string }> {
   const label = files.join(' + ');
   const { doc } = await importFiles(files);
-  const d = doc as Record<string, unknown>;
-  const observed = d.observed === undefined ? { ok: true as const, value: [] } : parseObserved(d.observed);
-  if (!observed.ok) throw new InputError(problemsMessage(label, observed.problems));
-  if (d.layout_missing) return { observed: observed.value, why: String(d.layout_missing), label };
-  const host = hostFromJson(label, doc);
-  return { host, observed: observed.value, label };
+  return { recorded: recordedHostFromJson(label, doc), label };
 }
 
 export async function runCheck(files: readonly string[], opts: CheckOptions = {}): Promise<CheckRun> {
-  const { host, observed, why, label } = await loadForCheck(files);
-  if (!host) return { exitCode: EXIT_BAD_INPUT, checks: [], message: `${label}: nothing to check: ${why}` };
+  const { recorded, label } = await loadForCheck(files);
+  const observed = opts.kernel
+    ? recorded.observed.map((b) => ({
+        ...b,
+        variant: opts.kernel!,
+        variant_reason: 'set with --kernel',
+        variant_known: true,
+      }))
+    : recorded.observed;
+  const host = recorded.host ?? undefined;
   if (!observed.length)
     return {
       exitCode: EXIT_BAD_INPUT,
@@ -53,17 +57,24 @@ export async function runCheck(files: readonly string[], opts: CheckOptions = {}
       host,
       message: `${label}: nothing to check: no kernel TDX messages recorded with this host`,
     };
-  const checks = observed.map((b) =>
-    checkBoot(host, opts.kernel ? { ...b, variant: opts.kernel, variant_reason: 'set with --kernel' } : b),
-  );
-  const disagree = checks.some((c) => c.verdict === 'disagree');
-  const agree = checks.some((c) => c.verdict === 'agree');
-  if (disagree) return { exitCode: EXIT_TDX_FAILED, checks, host };
-  if (agree) return { exitCode: EXIT_OK, checks, host };
+  // The same analysis every face shows; fixes are not tried here (check compares, it does not advise).
+  const outcome = analyzeRecordedHost({ ...recorded, observed }, { trials: false });
+  const checks = outcome.recorded!.boots.flatMap((b) => (b.check ? [b.check] : []));
+  if (!host)
+    return {
+      exitCode: EXIT_BAD_INPUT,
+      checks,
+      outcome,
+      message: `${label}: nothing to check: ${recorded.layoutMissing}`,
+    };
+  const v = outcome.recorded!.verdict;
+  if (v === 'disagree') return { exitCode: EXIT_TDX_FAILED, checks, host, outcome };
+  if (v === 'agree') return { exitCode: EXIT_OK, checks, host, outcome };
   return {
     exitCode: EXIT_BAD_INPUT,
     checks,
     host,
+    outcome,
     message: `${label}: nothing to check: no boot printed a PAMT size or a TDMR-stage failure with a known layout`,
   };
 }
@@ -87,10 +98,18 @@ export function register(program: Command): void {
     )
     .action(async (files: string[], opts: CheckOptions) => {
       const run = await runCheck(files, opts);
-      if (opts.json) writeJson(JSON.stringify({ exit: run.exitCode, checks: run.checks }, null, 2) + '\n');
+      const evidence = run.outcome?.recorded;
+      if (opts.json)
+        writeJson(
+          JSON.stringify(
+            { exit: run.exitCode, checks: run.checks, ...(evidence && { evidence: recordedDocument(evidence) }) },
+            null,
+            2,
+          ) + '\n',
+        );
       else {
         if (run.host) writeText(`${files.join(' + ')}: ${describeLayout(run.host)}`);
-        for (const c of run.checks) writeText(renderBootCheck(c));
+        if (evidence) writeText(recordedEvidenceLines(evidence).join('\n'));
       }
       if (run.message) writeMessage(run.message);
       process.exitCode = run.exitCode;

@@ -3,7 +3,10 @@ import type { Command } from 'commander';
 import { importFiles } from '../../import/import-files.js';
 import { InputError } from '../../node/input-file.js';
 import { EXIT_OK } from '../errors.js';
-import { hostToJson } from '../../../engine/format/host-json.js';
+import { analyzeRecordedHost } from '../../../engine/outcome/analyze.js';
+import { checkVerdictText } from '../../../engine/outcome/text.js';
+import { recordedHostFromJson } from '../../node/recorded-file.js';
+import { recordRun } from '../../store/record-run.js';
 import { DB_OPTION_HELP, openStoreForCli } from './session.js';
 import { checkSessionName } from '../../store/sessions.js';
 import { resolveDbPath } from '../../store/paths.js';
@@ -62,15 +65,23 @@ export function register(program: Command): void {
           throw new InputError(
             `${files.join(', ')}: ${result.noHostReason}; there is no host to keep in session '${opts.session}'`,
           );
+        // The analysis of the recorded host (its evidence) is kept as a run, so the notebook lists its check verdict.
+        const outcome = analyzeRecordedHost(recordedHostFromJson(files.join(' + '), doc));
         const store = openStoreForCli(opts.db);
         try {
-          const session = store.ensureSession(opts.session);
-          const host = store.findOrAddHost(session.id, {
-            host: hostToJson(result.host),
-            origin: 'recorded',
+          const rec = recordRun(store, opts.session, {
+            kind: 'plan',
+            host: result.host,
+            variant: outcome.subject.kernel,
+            hostOrigin: 'recorded',
             provenance: { file: files.join(' '), command: 'import', files, assumptions: result.assumptions },
+            label: `recorded ${result.host.name}: ${checkVerdictText(outcome.recorded!.verdict)}`,
+            outcome,
           });
-          writeMessage(`kept host #${host.id} in session '${opts.session}' (${store.path})`);
+          writeMessage(`kept host #${rec.hostId} in session '${opts.session}' (${store.path})`);
+          writeMessage(
+            `recorded run #${rec.run.id}: check ${checkVerdictText(outcome.recorded!.verdict)}: ${outcome.recorded!.reason}`,
+          );
         } finally {
           store.close();
         }

@@ -8,7 +8,7 @@
 import type { Command } from 'commander';
 import { hostname as osHostname } from 'node:os';
 import { probeHost, type ProbeReport } from '../../probe/probe.js';
-import { renderReadiness } from '../../probe/checklist.js';
+import { renderReadiness } from '../render/readiness-text.js';
 import { recordedHostDoc, type RecordedHostDoc } from '../../../engine/import/recorded.js';
 import { parseHost } from '../../../engine/host/validate.js';
 import { problemsMessage, InputError } from '../../node/input-file.js';

@@ -25,7 +25,7 @@ export interface OpenDocument {
   runId?: string;
 }
 
-export type BottomTab = 'findings' | 'tdmrs' | 'pamt' | 'log' | 'sessions';
+export type BottomTab = 'evidence' | 'findings' | 'tdmrs' | 'pamt' | 'log' | 'sessions';
 
 /** The one map input builder (renderer/map/from-outcome.ts), for every view. */
 export function modelFor(o: Outcome): MapModel {
@@ -91,16 +91,23 @@ export class LabState {
     await this.analyze({ name, text });
   }
 
-  /** Builds a host from recorded artifacts (dmesg, iomem, lsmem, …) and opens it. */
+  /**
+   * Builds a recorded host from artifacts (dmesg, iomem, lsmem, …) and opens it
+   * on its evidence: each boot printed beside predicted, on the boot's own
+   * kernel. A dmesg without a memory layout opens too (what it printed).
+   */
   async importFiles(files: { name: string; text: string }[]): Promise<void> {
     this.error = null;
     this.notice = null;
     try {
       const r = await this.api.importArtifacts({ files });
-      this.notice = r.assumptions.length
-        ? `Imported ${r.hostName} from ${files.map((f) => f.name).join(', ')}. Assumed: ${r.assumptions.join(' ')}`
-        : null;
-      await this.openText(`${r.hostName} (imported)`, r.hostJson);
+      this.notice = `Imported ${r.hostName} from ${files.map((f) => f.name).join(', ')}${r.layoutMissing ? `: ${r.layoutMissing}` : ''}; the evidence tab shows what it printed beside what the lab predicts, and what was assumed.`;
+      await this.analyze({ name: `${r.hostName} (imported)`, text: r.hostJson }, { kernelGiven: false });
+      if (this.outcome?.recorded) {
+        this.variant = this.outcome.subject.kernel;
+        // Without a layout the evidence is already where the map would be.
+        this.tab = this.outcome.verdict.basis === 'observed' ? 'findings' : 'evidence';
+      }
     } catch (e) {
       this.error = { title: `Could not import ${files.map((f) => f.name).join(', ')}`, message: message(e) };
     }
@@ -121,17 +128,24 @@ export class LabState {
   private show(doc: OpenDocument, r: AnalysisResult): void {
     // A different subject: the old selection means nothing there.
     if (this.outcome?.subject.name !== r.outcome.subject.name) this.selectedId = null;
+    // Only a recorded host has an evidence tab.
+    if (!r.outcome.recorded && this.tab === 'evidence') this.tab = 'findings';
     this.doc = doc;
     this.result = r;
     if (this.selectedId && !this.shapeIndex.has(this.selectedId)) this.selectedId = null;
   }
 
-  async analyze(doc: OpenDocument): Promise<void> {
+  async analyze(doc: OpenDocument, o: { kernelGiven?: boolean } = {}): Promise<void> {
     const seq = ++this.#seq;
     this.busy = true;
     this.error = null;
     try {
-      const r = await this.api.analyze({ text: doc.text, variant: this.variant, source: doc.name });
+      const r = await this.api.analyze({
+        text: doc.text,
+        variant: this.variant,
+        source: doc.name,
+        ...(o.kernelGiven === false && { kernelGiven: false }),
+      });
       if (seq !== this.#seq) return;
       this.show(doc, r);
     } catch (e) {
