@@ -23,6 +23,8 @@ import {
 } from '../common/api-contract.js';
 import type { ImportedHostValue, OutcomeTask } from '../workers/outcome-tasks.js';
 import { createPlanningApi } from './planning-api.js';
+import { documentHandlers } from './document-api.js';
+import { MAX_DOCUMENT_BYTES } from '../common/document-contract.js';
 import { renderReportFile } from './report-api.js';
 import { createServices, type Services, type ServicesOptions } from './services.js';
 import { getSession, listRuns, listSessions, loadRun, runDetail } from './session-store.js';
@@ -84,6 +86,7 @@ export function createLabApi(options: LabApiOptions = {}): LabApi {
       workerPool: services.engine.usesPool,
       store: await services.storeAvailable(),
       variants: [...KERNEL_VARIANTS],
+      maxDocumentBytes: MAX_DOCUMENT_BYTES,
     }),
     listSessions: async () => listSessions(await services.store()),
     getSession: async (a) => getSession(await services.store(), a.id),
@@ -103,6 +106,7 @@ export function createLabApi(options: LabApiOptions = {}): LabApi {
     },
     renderReport: (a) => renderReportFile(services, a),
     ...planning.handlers,
+    ...documentHandlers(services),
   };
 
   return {

@@ -13,6 +13,7 @@ import type { Outcome } from '../../engine/outcome/types.js';
 import { variantSchema } from './kernel-schema.js';
 import { PLANNING_ARGS, type PlanningResults } from './planning-contract.js';
 import { REPORT_ARGS, type ReportResults } from './report-contract.js';
+import { DOCUMENT_ARGS, type DocumentResults } from './document-contract.js';
 
 export const CONTRACT_VERSION = 2;
 
@@ -62,6 +63,8 @@ export const API_ARGS = {
   ...PLANNING_ARGS,
   /** The visual report of the open host (report-contract.ts). */
   ...REPORT_ARGS,
+  /** The map view's documents: opened off the UI thread, read back by window, page and query (document-contract.ts). */
+  ...DOCUMENT_ARGS,
 } as const;
 
 export type ApiMethod = keyof typeof API_ARGS;
@@ -97,6 +100,8 @@ export interface AppInfo {
   workerPool: boolean;
   store: boolean;
   variants: KernelVariant[];
+  /** The largest document the app opens (document-contract.ts MAX_DOCUMENT_BYTES). */
+  maxDocumentBytes: number;
 }
 
 export interface SessionInfo {
@@ -128,7 +133,7 @@ export interface RunDetail extends RunInfo {
   scenarioJson: string | null;
 }
 
-export interface ApiResults extends PlanningResults, ReportResults {
+export interface ApiResults extends PlanningResults, ReportResults, DocumentResults {
   analyze: AnalysisResult;
   importArtifacts: ImportedHost;
   listSamples: SampleInfo[];
@@ -205,7 +210,12 @@ export function validateCall<M extends ApiMethod>(
   if (!r.success) {
     const i = r.error.issues[0];
     const more = r.error.issues.length > 1 ? ` (and ${r.error.issues.length - 1} more)` : '';
-    const msg = i.code === 'invalid_type' && i.input === undefined ? `missing (expected ${i.expected})` : i.message;
+    // zod 4 leaves `input` out of its issues: look the value up to tell "missing" from "wrong".
+    const given = i.path.reduce<unknown>(
+      (v, k) => (v !== null && typeof v === 'object' ? (v as Record<PropertyKey, unknown>)[k] : undefined),
+      args,
+    );
+    const msg = i.code === 'invalid_type' && given === undefined ? `missing (expected ${i.expected})` : i.message;
     throw new ApiError('bad-arguments', `${method}: argument ${issuePath(i.path)}: ${msg}${more}`);
   }
   return { method: method as M, args: r.data as z.output<(typeof API_ARGS)[M]> };

@@ -100,10 +100,11 @@ export function drawAxis(g: G, scale: AddressScale, f: AxisFrame, ticks: Address
   const base = tickBase(scale);
   const breaks = visibleBreaks(scale, f);
   // Boxes already taken on the label row: the break marks first, so ticks never cover them.
-  const placed: Array<[number, number]> = [];
+  // Their boxes are the text's own, so an edge label may come right up to one.
+  const placed: Array<[number, number, number]> = [];
   for (const b of breaks) {
     const w = humanSize(b.b - b.a).length * 5.6 + 8;
-    if (b.xb - b.xa >= w) placed.push([(b.xa + b.xb) / 2 - w / 2 + 4, (b.xa + b.xb) / 2 + w / 2 - 4]);
+    if (b.xb - b.xa >= w) placed.push([(b.xa + b.xb) / 2 - w / 2 + 4, (b.xa + b.xb) / 2 + w / 2 - 4, 0]);
   }
   const labelled = new Set<AddressTick>();
   const inView = ticks.filter((t) => t.x >= f.x0 - 0.5 && t.x <= f.x1 + 0.5);
@@ -122,15 +123,16 @@ export function drawAxis(g: G, scale: AddressScale, f: AxisFrame, ticks: Address
             ? 'end'
             : 'middle';
   // Label boxes (monospace hex, ~6.2 px a character): the window ends first, then
-  // the rest in order, dropping any label that would touch one already placed.
-  for (const t of [...ends, ...inView]) {
+  // the gaps' edges (the addresses a break hides), then the rest in order,
+  // dropping any label that would touch one already placed.
+  for (const t of [...ends, ...inView.filter((x) => x.edge), ...inView]) {
     if (labelled.has(t)) continue;
     const w = t.label.length * 6.2;
     const a = anchorAt(t);
     const box: [number, number] =
       a === 'start' ? [t.x, t.x + w] : a === 'end' ? [t.x - w, t.x] : [t.x - w / 2, t.x + w / 2];
-    if (placed.some(([p0, p1]) => box[0] < p1 + 8 && p0 < box[1] + 8)) continue;
-    placed.push(box);
+    if (placed.some(([p0, p1, m]) => box[0] < p1 + m && p0 < box[1] + m)) continue;
+    placed.push([box[0], box[1], 8]);
     labelled.add(t);
   }
   for (const t of inView) {
