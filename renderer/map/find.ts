@@ -42,10 +42,14 @@ const nothing = (message: string): Resolution => ({
   log: [],
 });
 
-/** A window around [a, b): 10 % of its size each side (at least 4 KiB). */
+/**
+ * A window around [a, b): about 10 % of its size each side, as a power of
+ * two (at least 4 KiB) with the ends on multiples of it, so the axis ends
+ * read as round hex.
+ */
 export function around(a: number, b: number, top: number): [number, number] {
-  const pad = Math.max(0x1000, Math.round((b - a) * 0.1));
-  return [Math.max(0, a - pad), Math.min(top, b + pad)];
+  const pad = Math.max(0x1000, 2 ** Math.floor(Math.log2(Math.max(1, (b - a) * 0.1))));
+  return [Math.max(0, Math.floor((a - pad) / pad) * pad), Math.min(top, Math.ceil((b + pad) / pad) * pad)];
 }
 
 function layer(index: MapIndex, kind: ShapeKind): MapLayer | undefined {
