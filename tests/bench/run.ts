@@ -20,6 +20,7 @@ const SUITES: ReadonlyArray<[string, () => Promise<BenchModule>]> = [
   ['report', () => import('./report.bench.js')],
   ['artifact import', () => import('./import.bench.js')],
   ['app map', () => import('./app.bench.js')],
+  ['map scale', () => import('./map-scale.bench.js')],
 ];
 
 const only = process.argv.slice(2);
