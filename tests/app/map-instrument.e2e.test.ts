@@ -110,6 +110,24 @@ test('the omnibox: every form jumps there and selects it', async () => {
   await shot('omnibox-bad');
 });
 
+test('the tooltip over CXL memory says no CMR covers it', async () => {
+  await openSample('2s-server-512g-cxl-before-init', /./);
+  await ask('TDMR 3');
+  const box = (await page.locator(`${MAP} .plot rect.tdmr[data-id="tdmr-3"]`).boundingBox())!;
+  await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+  await page.waitForSelector('[data-testid=tt-no-cmr]');
+  assert.match((await page.textContent('[data-testid=tt-no-cmr]')) ?? '', /CMRs\s*none here/);
+  // The whole tooltip is inside the map, not cut by its edge.
+  const tt = (await page.locator('[data-testid=tooltip]').boundingBox())!;
+  const wrap = (await page.locator('.map-wrap').boundingBox())!;
+  assert.ok(
+    tt.y >= wrap.y && tt.y + tt.height <= wrap.y + wrap.height,
+    `tooltip ${JSON.stringify(tt)} in ${JSON.stringify(wrap)}`,
+  );
+  await shot('tooltip-no-cmr');
+  await page.mouse.move(0, 0);
+});
+
 test('the fragmented host explained on the map: 25 needed areas numbered, 16 allowed', async () => {
   await openSample('2s-server-fragmented-low-memory', /./);
   await ask('TDMR 0');
@@ -149,6 +167,9 @@ test('a log row selects its shape; the selected shape marks its log rows', async
   assert.equal(await page.locator('[data-seamcall-row].mine').count(), 0, 'no SEAMCALL is about TDMR 0');
   await ask('TDMR 3');
   assert.equal(await page.locator('[data-seamcall-row].mine').count(), 1);
+  // At 1280 px the status column is in view, whole.
+  const status = (await page.locator('[data-seamcall-row].mine td').nth(3).boundingBox())!;
+  assert.ok(status.x + status.width <= 1280, `status column ends at ${status.x + status.width}`);
   await shot('log-links');
 });
 
