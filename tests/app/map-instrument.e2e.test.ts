@@ -15,6 +15,7 @@ import { once } from 'node:events';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { startServer, type RunningServer } from '../../main/serve/server.js';
 import { SHORTCUTS } from '../../renderer/src/lib/shortcuts.js';
+import { FIXTURES } from '../helpers/golden.js';
 import { ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, RENDERER_DIR, requireRendererBuild, SAMPLES_DIR } from './app-helpers.js';
 
 let server: RunningServer;
@@ -257,6 +258,15 @@ test('a 5,000,000-region file is refused with a message; the page stays usable',
   await openSample('2s-server-512g', /./);
   assert.ok(await page.$(`${MAP} .plot rect.tdmr[data-id]`), 'the page still opens a host');
   rmSync(file);
+});
+
+test("an import's assumptions are listed one per line, not run together", async () => {
+  await page.setInputFiles('[data-testid=file-input]', join(FIXTURES, 'import', 'host-a-dmesg.txt'));
+  await page.waitForSelector('[data-testid=notice-items] li');
+  const items = await page.locator('[data-testid=notice-items] li').allTextContents();
+  assert.ok(items.length >= 1);
+  for (const i of items) assert.ok(i.trim().length > 0);
+  await shot('import-assumptions');
 });
 
 test('no script errors in the page', () => {
