@@ -17,13 +17,9 @@
 import type { Host } from '../host/types.js';
 import { ref } from './refs.js';
 import type { Outcome } from './types.js';
+import type { ShapeLinks } from './link-rows.js';
 
-export interface ShapeLinks {
-  /** For each line of Outcome.log, the ids of the shapes it is about. */
-  log: string[][];
-  /** For each record of Outcome.seamcalls, the ids of the shapes it acts on. */
-  seamcalls: string[][];
-}
+export type { ShapeLinks } from './link-rows.js';
 
 /** Above this many TDMRs a line about all of them names none: pointing at 60,000 shapes says nothing. */
 const MAX_ALL = 64;
@@ -109,29 +105,5 @@ export function outcomeLinks(o: Outcome): ShapeLinks {
       if (e.kind === 'seamcall' && seamcalls[e.index]) add(seamcalls[e.index], [e.ref]);
     }
   }
-  return { log, seamcalls };
-}
-
-/** The TDMR a shape belongs to: itself, or the TDMR of a reserved area, a needed area or a PAMT. */
-function tdmrOf(id: string): string | null {
-  const m = /^(?:tdmr|rsvd|need|pamt)-(\d+)/.exec(id);
-  return m ? ref.tdmr(Number(m[1])) : null;
-}
-
-/**
- * The log rows and SEAMCALLs about a shape: those naming it, and for a
- * reserved area, a needed area or a PAMT, those naming its TDMR.
- */
-export function rowsOfShape(links: ShapeLinks, id: string): { log: number[]; seamcalls: number[] } {
-  const own = tdmrOf(id);
-  const hit = (ids: string[]) => ids.includes(id) || (own !== null && ids.includes(own));
-  const log: number[] = [];
-  const seamcalls: number[] = [];
-  links.log.forEach((ids, i) => {
-    if (hit(ids)) log.push(i);
-  });
-  links.seamcalls.forEach((ids, i) => {
-    if (hit(ids)) seamcalls.push(i);
-  });
   return { log, seamcalls };
 }

@@ -24,6 +24,7 @@ import {
 import type { ImportedHostValue, OutcomeTask } from '../workers/outcome-tasks.js';
 import { createPlanningApi } from './planning-api.js';
 import { documentHandlers } from './document-api.js';
+import { outcomeLinks } from '../../engine/outcome/links.js';
 import { MAX_DOCUMENT_BYTES } from '../common/document-contract.js';
 import { renderReportFile } from './report-api.js';
 import { createServices, type Services, type ServicesOptions } from './services.js';
@@ -67,7 +68,7 @@ export function createLabApi(options: LabApiOptions = {}): LabApi {
       kernel: a.variant,
     });
     progress({ method: 'analyze', phase: 'done', message: outcome.verdict.headline, done: 1, total: 1 });
-    return { outcome, engineVersion: ENGINE_VERSION };
+    return { outcome, engineVersion: ENGINE_VERSION, links: outcomeLinks(outcome) };
   }
 
   const handlers: Handlers = {

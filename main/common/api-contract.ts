@@ -10,6 +10,7 @@
 import { z } from 'zod';
 import type { KernelVariant } from '../../engine/host/types.js';
 import type { Outcome } from '../../engine/outcome/types.js';
+import type { ShapeLinks } from '../../engine/outcome/links.js';
 import { variantSchema } from './kernel-schema.js';
 import { PLANNING_ARGS, type PlanningResults } from './planning-contract.js';
 import { REPORT_ARGS, type ReportResults } from './report-contract.js';
@@ -74,6 +75,12 @@ export type ApiArgs<M extends ApiMethod> = z.input<(typeof API_ARGS)[M]>;
 export interface AnalysisResult {
   outcome: Outcome;
   engineVersion: string;
+  /**
+   * Log and SEAMCALL rows to shapes (engine/outcome/links.ts), computed on
+   * the Node side so no emulator code runs on the UI thread. Absent for a
+   * stored run shown as recorded.
+   */
+  links?: ShapeLinks;
 }
 
 export interface ImportedHost {

@@ -10,7 +10,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseOmniboxQuery } from '../../main/common/omnibox-query.js';
 import { DocumentSession } from '../../main/workers/document-session.js';
-import { rowsOfShape } from '../../engine/outcome/links.js';
+import { rowsOfShape } from '../../engine/outcome/link-rows.js';
 import { PROJECT_ROOT } from '../helpers/golden.js';
 
 const sample = (name: string) => {
