@@ -25,6 +25,9 @@ import type { ImportedHostValue, OutcomeTask } from '../workers/outcome-tasks.js
 import type { IomemRows } from '../../engine/import/iomem-paste.js';
 import { createPlanningApi } from './planning-api.js';
 import { createSessionApi } from './session-api.js';
+import { documentHandlers } from './document-api.js';
+import { outcomeLinks } from '../../engine/outcome/links.js';
+import { MAX_DOCUMENT_BYTES } from '../common/document-contract.js';
 import { renderReportFile } from './report-api.js';
 import { createServices, type Services, type ServicesOptions } from './services.js';
 import { getSession, listRuns, listSessions, loadRun, runDetail } from './session-store.js';
@@ -69,7 +72,7 @@ export function createLabApi(options: LabApiOptions = {}): LabApi {
       ...(a.kernelGiven === false && { kernelGiven: false }),
     });
     progress({ method: 'analyze', phase: 'done', message: outcome.verdict.headline, done: 1, total: 1 });
-    return { outcome, engineVersion: ENGINE_VERSION };
+    return { outcome, engineVersion: ENGINE_VERSION, links: outcomeLinks(outcome) };
   }
 
   const handlers: Handlers = {
@@ -88,6 +91,7 @@ export function createLabApi(options: LabApiOptions = {}): LabApi {
       workerPool: services.engine.usesPool,
       store: await services.storeAvailable(),
       variants: [...KERNEL_VARIANTS],
+      maxDocumentBytes: MAX_DOCUMENT_BYTES,
     }),
     listSessions: async () => listSessions(await services.store()),
     getSession: async (a) => getSession(await services.store(), a.id),
@@ -109,6 +113,7 @@ export function createLabApi(options: LabApiOptions = {}): LabApi {
     pasteIomem: (a) => engineTask<IomemRows>(services, { kind: 'iomem-paste', text: a.text }),
     ...planning.handlers,
     ...sessions.handlers,
+    ...documentHandlers(services),
   };
 
   return {

@@ -14,6 +14,7 @@ import { ApiError } from '../common/api-contract.js';
 import { openStore, type AsyncLabStore, type OpenStoreOptions } from '../store/worker/open-store.js';
 import { createEnginePool, type EnginePool, type RunSweepOptions } from '../workers/pool.js';
 import { outcomeTask, type OutcomeTask, type OutcomeTaskReply } from '../workers/outcome-tasks.js';
+import { createDocumentHost, type DocumentHost } from '../workers/documents.js';
 import { defaultSamplesDir, SampleLibrary } from './samples.js';
 import { defaultScenariosDir } from './scenarios-dir.js';
 
@@ -47,6 +48,8 @@ export interface EngineService {
 
 export interface Services {
   readonly engine: EngineService;
+  /** The map view's open documents, each in a worker thread of its own (main/workers/documents.ts). */
+  readonly documents: DocumentHost;
   readonly samples: SampleLibrary;
   readonly scenariosDir: string;
   readonly chromium?: string;
@@ -72,6 +75,9 @@ export function createServices(options: ServicesOptions = {}): Services {
     runSweep: (sweep, o) => getPool().runSweep(sweep, o),
   };
 
+  let documents: DocumentHost | null = null;
+  const docs = () => (documents ??= createDocumentHost({ inProcess: options.inProcess }));
+
   const unavailable = (why: string) => new ApiError('unavailable', `sessions are not available: ${why}`);
 
   function theStore(): Promise<AsyncLabStore> {
@@ -91,6 +97,9 @@ export function createServices(options: ServicesOptions = {}): Services {
 
   return {
     engine,
+    get documents() {
+      return docs();
+    },
     samples: new SampleLibrary(options.samplesDir ?? defaultSamplesDir()),
     scenariosDir: options.scenariosDir ?? defaultScenariosDir(),
     chromium: options.chromium,
@@ -110,6 +119,8 @@ export function createServices(options: ServicesOptions = {}): Services {
       if (open) await open.then((s) => s.close()).catch(() => {});
       await pool?.destroy();
       pool = null;
+      await documents?.destroy();
+      documents = null;
     },
   };
 }

@@ -10,11 +10,13 @@
 import { z } from 'zod';
 import type { KernelVariant } from '../../engine/host/types.js';
 import type { Outcome } from '../../engine/outcome/types.js';
+import type { ShapeLinks } from '../../engine/outcome/links.js';
 import { variantSchema } from './kernel-schema.js';
 import { PLANNING_ARGS, type PlanningResults } from './planning-contract.js';
 import { REPORT_ARGS, type ReportResults } from './report-contract.js';
 import { SESSION_ARGS, type SessionResults } from './session-contract.js';
 import { EDITOR_ARGS, type EditorResults } from './editor-contract.js';
+import { DOCUMENT_ARGS, type DocumentResults } from './document-contract.js';
 
 export const CONTRACT_VERSION = 2;
 
@@ -70,6 +72,8 @@ export const API_ARGS = {
   ...SESSION_ARGS,
   /** The host editor's raw table: pasted /proc/iomem lines (editor-contract.ts). */
   ...EDITOR_ARGS,
+  /** The map view's documents: opened off the UI thread, read back by window, page and query (document-contract.ts). */
+  ...DOCUMENT_ARGS,
 } as const;
 
 export type ApiMethod = keyof typeof API_ARGS;
@@ -79,6 +83,12 @@ export type ApiArgs<M extends ApiMethod> = z.input<(typeof API_ARGS)[M]>;
 export interface AnalysisResult {
   outcome: Outcome;
   engineVersion: string;
+  /**
+   * Log and SEAMCALL rows to shapes (engine/outcome/links.ts), computed on
+   * the Node side so no emulator code runs on the UI thread. Absent for a
+   * stored run shown as recorded.
+   */
+  links?: ShapeLinks;
 }
 
 export interface ImportedHost {
@@ -107,6 +117,8 @@ export interface AppInfo {
   workerPool: boolean;
   store: boolean;
   variants: KernelVariant[];
+  /** The largest document the app opens (document-contract.ts MAX_DOCUMENT_BYTES). */
+  maxDocumentBytes: number;
 }
 
 export interface SessionInfo {
@@ -140,7 +152,7 @@ export interface RunDetail extends RunInfo {
   scenarioJson: string | null;
 }
 
-export interface ApiResults extends PlanningResults, ReportResults, SessionResults, EditorResults {
+export interface ApiResults extends PlanningResults, ReportResults, SessionResults, EditorResults, DocumentResults {
   analyze: AnalysisResult;
   importArtifacts: ImportedHost;
   listSamples: SampleInfo[];
@@ -217,7 +229,12 @@ export function validateCall<M extends ApiMethod>(
   if (!r.success) {
     const i = r.error.issues[0];
     const more = r.error.issues.length > 1 ? ` (and ${r.error.issues.length - 1} more)` : '';
-    const msg = i.code === 'invalid_type' && i.input === undefined ? `missing (expected ${i.expected})` : i.message;
+    // zod 4 leaves `input` out of its issues: look the value up to tell "missing" from "wrong".
+    const given = i.path.reduce<unknown>(
+      (v, k) => (v !== null && typeof v === 'object' ? (v as Record<PropertyKey, unknown>)[k] : undefined),
+      args,
+    );
+    const msg = i.code === 'invalid_type' && given === undefined ? `missing (expected ${i.expected})` : i.message;
     throw new ApiError('bad-arguments', `${method}: argument ${issuePath(i.path)}: ${msg}${more}`);
   }
   return { method: method as M, args: r.data as z.output<(typeof API_ARGS)[M]> };

@@ -8,6 +8,9 @@ import { diffHosts, diffOutcomes, type DiffRow } from '../../engine/planning/com
 import { compareWhy, type CompareWhy } from '../../engine/planning/compare-why.js';
 import { TRACK_LABELS, type MapModel, type TrackId } from '../../renderer/map/index.js';
 import { shapesFor } from '../../renderer/src/views/highlight.js';
+import { mergeRanges, occupiedRanges } from '../../renderer/map/layers.js';
+import { collapsibleGaps } from '../../renderer/map/scale.js';
+import { mapInputFromOutcome } from '../../renderer/map/from-outcome.js';
 import { sizeText } from '../../engine/outcome/text.js';
 import type { Outcome } from '../../engine/outcome/types.js';
 import { subjectModel } from './map-svg.js';
@@ -51,18 +54,6 @@ export function summaryRows(): Array<[string, (o: Outcome) => string]> {
   ];
 }
 
-/** Sorted, merged union of two occupied lists. */
-function unionRanges(x: MapModel['occupied'], y: MapModel['occupied']): MapModel['occupied'] {
-  const all = [...x, ...y].map(([s, e]) => [s, e] as [number, number]).sort((p, q) => p[0] - q[0]);
-  const out: Array<[number, number]> = [];
-  for (const [s, e] of all) {
-    const last = out[out.length - 1];
-    if (last && s <= last[1]) last[1] = Math.max(last[1], e);
-    else out.push([s, e]);
-  }
-  return out;
-}
-
 /**
  * Both subjects' models on one scale: the same top, the same occupied
  * ranges (so holes are compressed alike and an address sits at the same x
@@ -73,14 +64,19 @@ export function comparedModels(a: ReportSubject, b: ReportSubject): [MapModel, M
   const ma = subjectModel(a);
   const mb = subjectModel(b);
   const top = Math.max(ma.top, mb.top);
-  const occupied = unionRanges(ma.occupied, mb.occupied);
+  // The holes neither side fills, collapsed alike on both (renderer/map/scale.ts).
+  const occupied = mergeRanges([
+    ...occupiedRanges(mapInputFromOutcome(a.outcome)),
+    ...occupiedRanges(mapInputFromOutcome(b.outcome)),
+  ]);
+  const gaps = collapsibleGaps(occupied, top);
   const ids = (Object.keys(TRACK_LABELS) as TrackId[]).filter((id) =>
     [ma, mb].some((m) => m.tracks.some((t) => t.id === id)),
   );
   return [ma, mb].map((m) => ({
     ...m,
     top,
-    occupied,
+    gaps,
     tracks: ids.map((id) => m.tracks.find((t) => t.id === id) ?? { id, label: TRACK_LABELS[id], shapes: [] }),
   })) as [MapModel, MapModel];
 }

@@ -16,7 +16,8 @@ import { defaultRendererDir, staticFile } from './static-files.js';
 
 /** Only loopback: the server is for the person at this machine. */
 export const SERVE_HOST = '127.0.0.1';
-const MAX_BODY = 256 * 1024 * 1024;
+// A document at the app's limit (256 MiB) grows by its JSON escapes on the way: room for that.
+const MAX_BODY = 384 * 1024 * 1024;
 
 /** What the page may load: only itself, plus the event socket on loopback. */
 export const SERVE_CSP =

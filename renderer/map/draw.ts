@@ -2,27 +2,33 @@
  * drawMap: renders a MapModel into an <svg> with d3. Works on any DOM that
  * implements createElementNS (browsers, linkedom): static drawing touches
  * only the given element's ownerDocument; interactivity (d3-zoom, brush,
- * keys, pointer) is attached only when options.interactive is set.
+ * keys, pointer, focus) is attached only when options.interactive is set.
  *
- * Level of detail: each track is a set of layers (one per shape kind),
- * sorted by start; only the visible window is visited (binary search), and
- * runs of adjacent sub-pixel shapes become one `lod-aggregate` rect. So the
- * element count is bounded by the pixel width, not by the model size.
+ * Level of detail (draw-layers.ts): only the visible window is visited and
+ * runs of sub-pixel shapes become `lod-aggregate` rects, so the element
+ * count is bounded by the pixel width. The ruler (draw-axis.ts) labels
+ * collapsed gaps; the marks (draw-marks.ts) number the reserved areas a
+ * failed TDMR needs and keep the selection visible at any zoom.
  */
 import * as d3 from 'd3';
-import type { DrawOptions, MapHandle, MapModel, MapShape, ShapeKind, TrackId } from './types.js';
-import { firstReaching, findShapesAt } from './model.js';
-import { addressTicks, makeAddressScale, type AddressScale } from './scale.js';
-import { LEGEND_ENTRIES, mapStylesheet, swatchClasses } from './style.js';
+import type { DrawOptions, MapHandle, MapModel, MapShape, SelectedRange, TrackId } from './types.js';
+import { findShapesAt } from './model.js';
+import { addressTicks, makeAddressScale } from './scale.js';
+import { LEGEND_ENTRIES, mapStylesheet, swatchClasses, labelInk } from './style.js';
 import { hex, humanSize } from '../../engine/format/hex.js';
+import { layersOf, layoutLayer } from './draw-layers.js';
+import { drawAxis, drawBreaks, fmt } from './draw-axis.js';
+import { drawCrosshair, drawMeasure, drawNeeded, drawSelection, measureText } from './draw-marks.js';
+
+export { fmt };
 
 type Sel<E extends Element> = d3.Selection<E, unknown, null, undefined>;
 
 const ROOT_CLASS = 'tdx-map';
 const LABEL_W = 104;
-const MARGIN = { top: 8, right: 16 };
+const MARGIN = { top: 10, right: 16 };
 const TRACK_GAP = 5;
-const AXIS_H = 40;
+const AXIS_H = 44;
 const MINIMAP_H = 22;
 const LEGEND_ROW = 18;
 const TRACK_WEIGHT: Record<TrackId, number> = {
@@ -35,99 +41,6 @@ const TRACK_WEIGHT: Record<TrackId, number> = {
   'mem-block': 1,
   device: 1,
 };
-
-/** Stable number text: 2 decimals at most, no `-0`, so output is byte-identical. */
-export function fmt(n: number): string {
-  const r = Math.round(n * 100) / 100;
-  return String(r === 0 ? 0 : r);
-}
-
-/** Shapes of one kind on one track, in start order (cached per model). */
-interface Layer {
-  kind: ShapeKind;
-  shapes: MapShape[];
-}
-
-/** The layers of each track, bottom to top; present even when empty so counts (0) are always readable. */
-const TRACK_KINDS: Record<TrackId, ShapeKind[]> = {
-  numa: ['numa-node'],
-  memblock: ['memblock'],
-  'tdx-memory': ['tdx-memory'],
-  cmr: ['cmr'],
-  tdmr: ['tdmr', 'reserved-area', 'needed-area'],
-  pamt: ['pamt'],
-  'mem-block': ['mem-block'],
-  device: ['device'],
-};
-
-const layerCache = new WeakMap<MapShape[], Layer[]>();
-function layersOf(track: { id: TrackId; shapes: MapShape[] }): Layer[] {
-  let layers = layerCache.get(track.shapes);
-  if (!layers) {
-    const byKind = new Map<ShapeKind, MapShape[]>(TRACK_KINDS[track.id].map((k) => [k, []]));
-    for (const s of track.shapes) {
-      let l = byKind.get(s.kind);
-      if (!l) byKind.set(s.kind, (l = []));
-      l.push(s);
-    }
-    layers = [...byKind.entries()].map(([kind, list]) => ({ kind, shapes: list }));
-    layerCache.set(track.shapes, layers);
-  }
-  return layers;
-}
-
-/** One thing to draw: a real shape, or an aggregate of `count` sub-pixel shapes. */
-interface Item {
-  x0: number;
-  x1: number;
-  shape?: MapShape;
-  /** `worst`: the member whose state the aggregate shows (memory blocks: refused over offline over online). */
-  agg?: { start: number; end: number; count: number; first: MapShape; worst: MapShape };
-}
-
-const MEM_BLOCK_STATE_RANK: Record<string, number> = { refused: 3, offline: 2, online: 1 };
-
-/** An aggregate of memory blocks takes the most alarming state among them, so refused blocks never vanish at low zoom. */
-function stateRank(s: MapShape): number {
-  return s.kind === 'mem-block' ? (MEM_BLOCK_STATE_RANK[s.classes[0]] ?? 0) : 0;
-}
-
-/** The level-of-detail pass over the visible part of one layer. */
-function layoutLayer(layer: Layer, scale: AddressScale, xmin: number, xmax: number, full: boolean): Item[] {
-  const [d0, d1] = scale.domain;
-  const list = layer.shapes;
-  const items: Item[] = [];
-  let agg: Item | undefined;
-  const flush = () => {
-    if (!agg) return;
-    // A lone sub-pixel shape is still drawn as itself, one pixel wide.
-    if (agg.agg!.count === 1) items.push({ x0: agg.x0, x1: Math.max(agg.x1, agg.x0 + 1), shape: agg.agg!.first });
-    else items.push({ ...agg, x1: Math.max(agg.x1, agg.x0 + 1) });
-    agg = undefined;
-  };
-  for (let i = firstReaching(list, d0); i < list.length && list[i].start < d1; i++) {
-    const s = list[i];
-    if (s.end <= d0) continue;
-    const x0 = Math.max(scale.x(s.start), xmin - 2);
-    const x1 = Math.min(scale.x(s.end), xmax + 2);
-    if (full || x1 - x0 >= 1) {
-      flush();
-      items.push({ x0, x1: Math.max(x1, x0 + 1), shape: s });
-      continue;
-    }
-    if (agg && x0 - agg.x1 < 1) {
-      agg.x1 = Math.max(agg.x1, x1);
-      agg.agg!.end = Math.max(agg.agg!.end, s.end);
-      agg.agg!.count++;
-      if (stateRank(s) > stateRank(agg.agg!.worst)) agg.agg!.worst = s;
-    } else {
-      flush();
-      agg = { x0, x1, agg: { start: s.start, end: s.end, count: 1, first: s, worst: s } };
-    }
-  }
-  flush();
-  return items;
-}
 
 interface Layout {
   x0: number;
@@ -210,23 +123,34 @@ function stampFacts(svg: Sel<SVGSVGElement>, model: MapModel): void {
     .attr('data-blocks', f.blocks);
 }
 
+/** The shapes keyboard focus moves between on one track: real ones (density bars are zoomed into, not focused). */
+function navigable(model: MapModel, track: TrackId): MapShape[] {
+  return (model.tracks.find((t) => t.id === track)?.shapes ?? []).filter((s) => !s.agg);
+}
+
 export function drawMap(svgEl: SVGSVGElement, model0: MapModel, options: DrawOptions): MapHandle {
   let model = model0;
   const o = { ...options };
   const p = o.idPrefix ?? 'tdxmap';
   const svg = d3.select(svgEl) as unknown as Sel<SVGSVGElement>;
   let selectedId: string | null = o.selectedId ?? null;
+  let selectedRange: SelectedRange | null = o.selectedRange ?? null;
   let highlightIds = new Set(o.highlightIds ?? []);
   let legend = legendPositions(model, o.width);
   let layout = computeLayout(model, o, legend.rows);
   const fullScale = () =>
     makeAddressScale({
       top: model.top,
-      occupied: model.occupied,
+      gaps: model.gaps,
       compressHoles: o.compressHoles !== false,
       range: [layout.x0, layout.x1],
     });
   let scale = fullScale().withDomain(clampDomain(o.domain ?? [0, model.top]));
+  /** Roving focus: the shape that takes Tab into the map's shapes. */
+  let activeId: string | null = selectedId;
+  let pointer: { px: number; py: number } | null = null;
+  let measure: [number, number] | null = null;
+  let measuring = false;
 
   function clampDomain([a, b]: [number, number]): [number, number] {
     let s = Math.max(0, Math.min(a, b));
@@ -243,15 +167,16 @@ export function drawMap(svgEl: SVGSVGElement, model0: MapModel, options: DrawOpt
   svg
     .attr('xmlns', 'http://www.w3.org/2000/svg')
     .attr('class', ROOT_CLASS)
-    .attr('role', 'img')
+    .attr('role', o.interactive ? 'application' : 'img')
+    .attr('aria-roledescription', o.interactive ? 'memory map' : null)
     .attr('aria-label', `Physical memory map of ${model.hostName.replace(/[^\w .,:()+-]/g, '_')}`);
   stampFacts(svg, model);
   const style = svg.append('style');
   const defs = svg.append('defs');
   // Hatches: reserved areas (purple), areas needed beyond the limit (red, the other diagonal).
   for (const [id, colour, angle] of [
-    [`${p}-hatch`, '#aa3377', 45],
-    [`${p}-hatch-need`, '#cc3311', -45],
+    [`${p}-hatch`, '#882255', 45],
+    [`${p}-hatch-need`, '#b2182b', -45],
   ] as const) {
     defs
       .append('pattern')
@@ -278,24 +203,27 @@ export function drawMap(svgEl: SVGSVGElement, model0: MapModel, options: DrawOpt
     .attr('patternUnits', 'userSpaceOnUse')
     .attr('width', 4)
     .attr('height', 4)
-    .call((pat) => pat.append('rect').attr('width', 2).attr('height', 2).attr('fill', '#d8d8d8'));
+    .call((pat) => pat.append('rect').attr('width', 2).attr('height', 2).attr('fill', '#c8c8c8'));
   const clip = defs.append('clipPath').attr('id', `${p}-clip`).append('rect');
   const labelsG = svg.append('g').attr('class', 'track-labels');
   const plotG = svg.append('g').attr('class', 'plot').attr('clip-path', `url(#${p}-clip)`);
+  const marksG = svg.append('g').attr('class', 'marks').attr('clip-path', `url(#${p}-clip)`);
   const axisG = svg.append('g').attr('class', 'axis');
   const minimapG = svg.append('g').attr('class', 'minimap');
   const legendG = svg.append('g').attr('class', 'legend');
   const overlay = svg.append('rect').attr('class', 'hover-overlay');
+  const hudG = svg.append('g').attr('class', 'hud').attr('pointer-events', 'none');
 
   function drawFrame() {
     const h = layout.legendY + legend.rows * LEGEND_ROW + (legend.rows ? 4 : 0);
     const height = Math.max(o.height, Math.ceil(h));
     svg.attr('width', o.width).attr('height', height).attr('viewBox', `0 0 ${o.width} ${height}`);
     style.text(mapStylesheet(ROOT_CLASS, `${p}-hatch`));
+    // The clip leaves room above the first track for the selection caret.
     clip
-      .attr('x', layout.x0)
+      .attr('x', layout.x0 - 3)
       .attr('y', 0)
-      .attr('width', fmt(layout.x1 - layout.x0))
+      .attr('width', fmt(layout.x1 - layout.x0 + 6))
       .attr('height', fmt(layout.plotBottom + 1));
     labelsG.selectAll('*').remove();
     for (const t of layout.tracks) {
@@ -335,26 +263,18 @@ export function drawMap(svgEl: SVGSVGElement, model0: MapModel, options: DrawOpt
     }
   }
 
+  function focusedShapeId(): string | null {
+    const doc = svgEl.ownerDocument;
+    const el = doc?.activeElement as Element | null | undefined;
+    if (!el || el === svgEl || !svgEl.contains(el)) return null;
+    return el.getAttribute('data-id');
+  }
+
   function drawPlot() {
+    const hadFocus = o.interactive ? focusedShapeId() : null;
     plotG.selectAll('*').remove();
-    const [d0, d1] = scale.domain;
-    // Compressed holes in view: a light band so nobody mistakes the squeezed gap for scale.
-    const breaksG = plotG.append('g').attr('class', 'breaks');
-    for (const [a, b] of scale.breakpoints.breaks) {
-      if (b <= d0 || a >= d1) continue;
-      const xa = Math.max(scale.x(a), layout.x0);
-      const xb = Math.min(scale.x(b), layout.x1);
-      if (xb - xa < 2) continue;
-      breaksG
-        .append('rect')
-        .attr('class', 'hole-break')
-        .attr('x', fmt(xa))
-        .attr('y', layout.plotTop)
-        .attr('width', fmt(xb - xa))
-        .attr('height', fmt(layout.plotBottom - layout.plotTop))
-        .append('title')
-        .text(`empty ${humanSize(b - a)} [${hex(a)}, ${hex(b)}), drawn compressed`);
-    }
+    marksG.selectAll('*').remove();
+    const frame = { ...layout };
     const ticks = addressTicks(scale);
     const gridG = plotG.append('g').attr('class', 'grid');
     for (const t of ticks) {
@@ -366,6 +286,8 @@ export function drawMap(svgEl: SVGSVGElement, model0: MapModel, options: DrawOpt
         .attr('y1', layout.plotTop)
         .attr('y2', fmt(layout.plotBottom));
     }
+    let firstFocusable: SVGRectElement | null = null;
+    let activeDrawn = false;
     for (const lt of layout.tracks) {
       const track = model.tracks.find((t) => t.id === lt.id)!;
       const tg = plotG
@@ -379,7 +301,7 @@ export function drawMap(svgEl: SVGSVGElement, model0: MapModel, options: DrawOpt
         .attr('y', 0)
         .attr('width', fmt(layout.x1 - layout.x0))
         .attr('height', lt.h);
-      const labels: Array<{ x: number; y: number; text: string }> = [];
+      const labels: Array<{ x: number; y: number; text: string; ink: string }> = [];
       for (const layer of layersOf(track)) {
         const items = layoutLayer(layer, scale, layout.x0, layout.x1, o.detail === 'full');
         // Reserved areas sit inside the TDMR row, slightly inset so the TDMR outline stays visible.
@@ -390,7 +312,7 @@ export function drawMap(svgEl: SVGSVGElement, model0: MapModel, options: DrawOpt
           .append('g')
           .attr('class', `layer layer-${layer.kind}`)
           .attr('data-kind', layer.kind)
-          .attr('data-count', layer.shapes.length);
+          .attr('data-count', model.counts[layer.kind] ?? layer.shapes.length);
         for (const it of items) {
           const r = lg
             .append('rect')
@@ -406,6 +328,11 @@ export function drawMap(svgEl: SVGSVGElement, model0: MapModel, options: DrawOpt
             if (s.id === selectedId) cls.push('selected');
             if (highlightIds.has(s.id)) cls.push('highlighted');
             r.attr('class', cls.join(' ')).attr('data-id', s.id);
+            if (o.interactive) {
+              r.attr('tabindex', -1).attr('aria-label', `${s.label}: ${s.details.range}, ${s.details.size}`);
+              if (s.id === activeId) activeDrawn = true;
+              firstFocusable ??= r.node();
+            }
             r.append('title').text(shapeTitle(s));
             drawn++;
             const w = it.x1 - it.x0;
@@ -414,21 +341,24 @@ export function drawMap(svgEl: SVGSVGElement, model0: MapModel, options: DrawOpt
                 x: (Math.max(it.x0, layout.x0) + Math.min(it.x1, layout.x1)) / 2,
                 y: lt.h / 2 + 3.5,
                 text: s.label,
+                ink: labelInk(s.kind, s.classes),
               });
             }
           } else {
             const a = it.agg!;
             const extra =
-              a.first.kind === 'numa-node'
-                ? ` ${a.first.classes[0]}`
-                : a.first.kind === 'mem-block'
-                  ? ` ${a.worst.classes[0]}`
-                  : '';
+              a.worst.kind === 'numa-node' || a.worst.kind === 'mem-block' ? ` ${a.worst.classes[0] ?? ''}` : '';
+            // A density bar: full colour where the shapes cover their span, fainter where they are sparse.
+            const density = Math.min(1, a.covered / Math.max(1, a.end - a.start));
             r.attr('class', `lod-aggregate agg-${layer.kind}${extra}${it.x1 - it.x0 < 3 ? ' thin' : ''}`)
               .attr('data-count', a.count)
-              .attr('data-first-id', a.first.id)
+              .attr('data-first-id', a.firstId)
+              .attr('data-density', fmt(density))
+              .attr('fill-opacity', fmt(0.45 + 0.55 * density))
               .append('title')
-              .text(`${a.count} ${layer.kind} shapes [${hex(a.start)}, ${hex(a.end)}) (zoom in for detail)`);
+              .text(
+                `${a.count.toLocaleString('en-US')} ${layer.kind} shapes [${hex(a.start)}, ${hex(a.end)}) covering ${humanSize(a.covered)} (zoom in for detail)`,
+              );
             aggregated += a.count;
           }
         }
@@ -438,81 +368,50 @@ export function drawMap(svgEl: SVGSVGElement, model0: MapModel, options: DrawOpt
       for (const l of labels)
         lab
           .append('text')
-          .attr('class', 'shape-label')
+          .attr('class', l.ink === 'light' ? 'shape-label on-dark' : 'shape-label')
           .attr('x', fmt(l.x))
           .attr('y', fmt(l.y))
           .attr('text-anchor', 'middle')
           .text(l.text);
     }
-    drawAxis(ticks);
+    // Gaps over the tracks (a TDMR may reach into one): the band is see-through, its label on top.
+    drawBreaks(plotG.append('g').attr('class', 'breaks'), scale, frame);
+    drawNeeded(marksG, model, scale, frame);
+    drawSelection(marksG, selectedRange ?? rangeOf(selectedId), scale, frame);
+    axisG.selectAll('*').remove();
+    drawAxis(axisG, scale, frame, ticks);
     drawMinimap();
+    if (o.interactive) {
+      // Roving tabindex: exactly one shape is the map's tab stop.
+      const stop = activeDrawn
+        ? plotG.select<SVGRectElement>(`rect[data-id="${cssEscape(activeId!)}"]`).node()
+        : firstFocusable;
+      stop?.setAttribute('tabindex', '0');
+      if (hadFocus) {
+        const again = plotG.select<SVGRectElement>(`rect[data-id="${cssEscape(hadFocus)}"]`).node();
+        (again ?? svgEl).focus({ preventScroll: true });
+      }
+      drawHud();
+    }
   }
 
-  function drawAxis(ticks: ReturnType<typeof addressTicks>) {
-    axisG.selectAll('*').remove();
-    const y = layout.axisY;
-    axisG
-      .append('line')
-      .attr('class', 'axis-line')
-      .attr('x1', layout.x0)
-      .attr('x2', fmt(layout.x1))
-      .attr('y1', y)
-      .attr('y2', y);
-    // Label boxes (monospace hex, ~6.2 px a character): the window ends first, then
-    // the rest in order, dropping any label that would touch one already placed.
-    const placed: Array<[number, number]> = [];
-    const labelled = new Set<(typeof ticks)[number]>();
-    const inView = ticks.filter((t) => t.x >= layout.x0 - 0.5 && t.x <= layout.x1 + 0.5);
-    const ends = [inView[0], inView[inView.length - 1]].filter((t) => t);
-    const anchorOf = (x: number) => (x - layout.x0 < 30 ? 'start' : layout.x1 - x < 30 ? 'end' : 'middle');
-    for (const t of [...ends, ...inView]) {
-      if (labelled.has(t)) continue;
-      const w = t.hex.length * 6.2;
-      const a = anchorOf(t.x);
-      const box: [number, number] =
-        a === 'start' ? [t.x, t.x + w] : a === 'end' ? [t.x - w, t.x] : [t.x - w / 2, t.x + w / 2];
-      if (placed.some(([p0, p1]) => box[0] < p1 + 8 && p0 < box[1] + 8)) continue;
-      placed.push(box);
-      labelled.add(t);
+  /** The selected shape's range when it is in the model. */
+  function rangeOf(id: string | null): SelectedRange | null {
+    if (!id) return null;
+    for (const t of model.tracks) {
+      const s = t.shapes.find((x) => x.id === id);
+      if (s) return { start: s.start, end: s.end, track: t.id };
     }
-    for (const t of inView) {
-      if (!labelled.has(t)) continue;
-      // Keep the outermost labels inside the drawing.
-      const anchor = anchorOf(t.x);
-      const g = axisG
-        .append('g')
-        .attr('class', t.edge ? 'tick edge' : 'tick')
-        .attr('data-addr', t.hex);
-      g.append('line')
-        .attr('class', 'tick-mark')
-        .attr('x1', fmt(t.x))
-        .attr('x2', fmt(t.x))
-        .attr('y1', y)
-        .attr('y2', y + 4);
-      g.append('text')
-        .attr('class', 'tick-hex')
-        .attr('x', fmt(t.x))
-        .attr('y', y + 15)
-        .attr('text-anchor', anchor)
-        .text(t.hex);
-      g.append('text')
-        .attr('class', 'tick-size')
-        .attr('x', fmt(t.x))
-        .attr('y', y + 27)
-        .attr('text-anchor', anchor)
-        .text(t.size);
-    }
-    for (const [a, b] of scale.breakpoints.breaks) {
-      // Only the visible part of the hole, so the mark never lands outside the plot.
-      const xa = Math.max(scale.x(a), layout.x0);
-      const xb = Math.min(scale.x(b), layout.x1);
-      if (xb - xa < 12) continue;
-      const xm = (xa + xb) / 2;
-      axisG
-        .append('path')
-        .attr('class', 'break-mark')
-        .attr('d', `M${fmt(xm - 5)},${y + 4}L${fmt(xm - 1)},${y - 4}M${fmt(xm + 1)},${y + 4}L${fmt(xm + 5)},${y - 4}`);
-    }
+    return null;
+  }
+
+  /** Crosshair and measure band: redrawn on every pointer move, zoom and pan. */
+  function drawHud() {
+    hudG.selectAll('*').remove();
+    const frame = { ...layout };
+    if (measure) drawMeasure(hudG, measure, scale, frame);
+    if (pointer && pointer.px >= layout.x0 && pointer.px <= layout.x1)
+      drawCrosshair(hudG, scale.invert(pointer.px), pointer.px, frame);
   }
 
   let brushBusy = false;
@@ -539,10 +438,10 @@ export function drawMap(svgEl: SVGSVGElement, model0: MapModel, options: DrawOpt
       for (const layer of layersOf(track)) {
         if (layer.kind === 'reserved-area' || layer.kind === 'needed-area') continue;
         for (const it of layoutLayer(layer, mini, layout.x0, layout.x1, false)) {
-          const first = it.shape ?? it.agg!.first;
+          const first = it.shape ?? it.agg!.worst;
           const cls =
             first.kind === 'numa-node'
-              ? `mini agg-numa-node ${first.classes[0]}`
+              ? `mini agg-numa-node ${first.classes[0] ?? ''}`
               : first.classes.includes('failed')
                 ? 'mini agg-tdmr mini-failed'
                 : 'mini agg-tdmr';
@@ -559,6 +458,26 @@ export function drawMap(svgEl: SVGSVGElement, model0: MapModel, options: DrawOpt
     const [d0, d1] = scale.domain;
     const wx0 = mini.x(d0);
     const wx1 = mini.x(d1);
+    const sel = selectedRange ?? rangeOf(selectedId);
+    if (sel) {
+      const sx = (mini.x(sel.start) + mini.x(sel.end)) / 2;
+      minimapG
+        .append('path')
+        .attr('class', 'minimap-selection')
+        .attr('d', `M${fmt(sx - 4)},${y - 6}L${fmt(sx + 4)},${y - 6}L${fmt(sx)},${y}Z`);
+    }
+    if (wx1 - wx0 < 3) {
+      // A window thinner than a pixel here still shows where it is.
+      const xm = (wx0 + wx1) / 2;
+      minimapG
+        .append('path')
+        .attr('class', 'minimap-marker')
+        .attr(
+          'd',
+          `M${fmt(xm - 4)},${y + MINIMAP_H + 6}L${fmt(xm + 4)},${y + MINIMAP_H + 6}L${fmt(xm)},${y + MINIMAP_H}Z`,
+        );
+    }
+    const whole = d1 - d0 >= model.top * 0.98;
     if (!o.interactive) {
       minimapG
         .append('rect')
@@ -570,7 +489,8 @@ export function drawMap(svgEl: SVGSVGElement, model0: MapModel, options: DrawOpt
     } else if (brush) {
       minimapG.select<SVGGElement>('g.brush').raise();
       brushBusy = true;
-      minimapG.select<SVGGElement>('g.brush').call(brush.move, [wx0, Math.max(wx0 + 2, wx1)]);
+      // Showing everything: no brush window, so a drag anywhere on the minimap starts a new one.
+      minimapG.select<SVGGElement>('g.brush').call(brush.move, whole ? null : [wx0, Math.max(wx0 + 2, wx1)]);
       brushBusy = false;
     }
   }
@@ -589,12 +509,24 @@ export function drawMap(svgEl: SVGSVGElement, model0: MapModel, options: DrawOpt
   // huge model (~40 ms at 100,000 regions): coalesce them into one draw per frame.
   let frame: number | undefined;
   function scheduleDraw() {
-    if (typeof requestAnimationFrame !== 'function') return drawPlot();
+    if (typeof requestAnimationFrame !== 'function') return redraw();
     if (frame !== undefined) return;
     frame = requestAnimationFrame(() => {
       frame = undefined;
-      drawPlot();
+      redraw();
     });
+  }
+
+  /** A redraw after the window moved: the tooltip and crosshair follow it. */
+  function redraw() {
+    drawPlot();
+    refreshHover();
+  }
+
+  function refreshHover() {
+    if (!o.interactive || !pointer) return;
+    const { addr, track } = at(pointer.px, pointer.py);
+    o.onHover?.(topShape(addr, track), addr);
   }
 
   function applyDomain(d: [number, number], fromUser: boolean) {
@@ -603,7 +535,7 @@ export function drawMap(svgEl: SVGSVGElement, model0: MapModel, options: DrawOpt
     else {
       if (frame !== undefined) cancelAnimationFrame(frame);
       frame = undefined;
-      drawPlot();
+      redraw();
     }
     if (zoom && !fromUser) syncZoom();
     if (fromUser) o.onDomainChange?.(scale.domain);
@@ -629,8 +561,7 @@ export function drawMap(svgEl: SVGSVGElement, model0: MapModel, options: DrawOpt
     return [base.addrAtUnit(Math.max(0, u0)), base.addrAtUnit(Math.min(1, u1))];
   }
 
-  function pointerAddr(ev: Event): { addr: number; track?: TrackId } {
-    const [px, py] = d3.pointer(ev, svgEl);
+  function at(px: number, py: number): { addr: number; track?: TrackId } {
     const addr = scale.invert(px);
     const t = layout.tracks.find((tr) => py >= tr.y && py < tr.y + tr.h);
     return { addr, track: t?.id };
@@ -642,6 +573,137 @@ export function drawMap(svgEl: SVGSVGElement, model0: MapModel, options: DrawOpt
     if (!hit) return null;
     // The innermost (reserved area over TDMR): the last, shortest one.
     return [...hit.shapes].sort((a, b) => a.end - a.start - (b.end - b.start))[0];
+  }
+
+  /** Zooms in around [a, b) by `factor` (< 1 zooms in), in the layout's unit space. */
+  function zoomAround(a: number, b: number, factor: number) {
+    const [d0, d1] = scale.domain;
+    const span = scale.unit(d1) - scale.unit(d0);
+    const mid = (scale.unit(a) + scale.unit(b)) / 2;
+    const half = (span * factor) / 2;
+    let n0 = mid - half;
+    let n1 = mid + half;
+    const shift = n0 < 0 ? -n0 : n1 > 1 ? 1 - n1 : 0;
+    n0 = Math.max(0, n0 + shift);
+    n1 = Math.min(1, n1 + shift);
+    applyDomain([scale.addrAtUnit(n0), scale.addrAtUnit(n1)], true);
+    syncZoom();
+  }
+
+  /** Makes a shape visible as itself (at least 8 px wide), panning and zooming as little as needed. */
+  function reveal(s: MapShape) {
+    const W = layout.x1 - layout.x0;
+    const [d0, d1] = scale.domain;
+    const x0 = scale.x(s.start);
+    const x1 = scale.x(s.end);
+    const inView = s.start >= d0 && s.end <= d1;
+    if (inView && x1 - x0 >= 8) return;
+    const u0 = scale.unit(s.start);
+    const u1 = scale.unit(s.end);
+    const span = scale.unit(d1) - scale.unit(d0);
+    const need = x1 - x0 >= 8 ? span : Math.max((u1 - u0) * (W / 8), 1e-15);
+    zoomAround(s.start, s.end, Math.min(1, need / span));
+  }
+
+  /** Roving focus to a shape: reveal it, redraw now, focus its rect. */
+  function moveFocus(s: MapShape) {
+    activeId = s.id;
+    reveal(s);
+    if (frame !== undefined) {
+      cancelAnimationFrame(frame);
+      frame = undefined;
+    }
+    drawPlot();
+    const el = plotG.select<SVGRectElement>(`rect[data-id="${cssEscape(s.id)}"]`).node();
+    (el ?? svgEl).focus({ preventScroll: true });
+  }
+
+  function shapeById(id: string): MapShape | null {
+    for (const t of model.tracks) {
+      const s = t.shapes.find((x) => x.id === id);
+      if (s) return s;
+    }
+    return null;
+  }
+
+  function onShapeKey(ev: KeyboardEvent, id: string): boolean {
+    const s = shapeById(id);
+    if (!s) return false;
+    const track = s.track;
+    const list = navigable(model, track);
+    const i = list.findIndex((x) => x.id === id);
+    if (ev.key === 'Enter' || ev.key === ' ') {
+      handle.select(s.id);
+      o.onSelect?.(s);
+      return true;
+    }
+    if (ev.shiftKey) return false;
+    if (ev.key === 'ArrowRight' || ev.key === 'ArrowLeft') {
+      const next = list[i + (ev.key === 'ArrowRight' ? 1 : -1)];
+      if (next) moveFocus(next);
+      return true;
+    }
+    if (ev.key === 'Home' || ev.key === 'End') {
+      const next = ev.key === 'Home' ? list[0] : list[list.length - 1];
+      if (next) moveFocus(next);
+      return true;
+    }
+    if (ev.key === 'ArrowUp' || ev.key === 'ArrowDown') {
+      const order = layout.tracks.map((t) => t.id);
+      const step = ev.key === 'ArrowDown' ? 1 : -1;
+      const mid = (s.start + s.end) / 2;
+      for (let k = order.indexOf(track) + step; k >= 0 && k < order.length; k += step) {
+        const other = navigable(model, order[k]);
+        if (!other.length) continue;
+        const hit =
+          other.find((x) => x.start <= mid && x.end > mid) ??
+          other.reduce((best, x) =>
+            Math.abs((x.start + x.end) / 2 - mid) < Math.abs((best.start + best.end) / 2 - mid) ? x : best,
+          );
+        moveFocus(hit);
+        return true;
+      }
+      return true;
+    }
+    if (ev.key === '+' || ev.key === '=' || ev.key === '-' || ev.key === '_') {
+      zoomAround(s.start, s.end, ev.key === '+' || ev.key === '=' ? 0.5 : 2);
+      return true;
+    }
+    return false;
+  }
+
+  function onMapKey(ev: KeyboardEvent) {
+    const [d0, d1] = scale.domain;
+    const u0 = scale.unit(d0);
+    const u1 = scale.unit(d1);
+    const span = u1 - u0;
+    // New window in unit space: [start offset, end offset] relative to the current one.
+    const moves: Record<string, [number, number]> = {
+      '+': [span / 4, -span / 4],
+      '=': [span / 4, -span / 4],
+      '-': [-span / 2, span / 2],
+      _: [-span / 2, span / 2],
+      ArrowLeft: [-span / 10, -span / 10],
+      ArrowRight: [span / 10, span / 10],
+    };
+    let n0: number;
+    let n1: number;
+    if (ev.key === 'Escape' && measure) {
+      measure = null;
+      o.onMeasure?.(null);
+      drawHud();
+      ev.preventDefault();
+      return;
+    }
+    if (ev.key === 'Home' || ev.key === '0') [n0, n1] = [0, 1];
+    else if (moves[ev.key]) [n0, n1] = [u0 + moves[ev.key][0], u1 + moves[ev.key][1]];
+    else return;
+    ev.preventDefault();
+    const shift = n0 < 0 ? -n0 : n1 > 1 ? 1 - n1 : 0;
+    n0 = Math.max(0, n0 + shift);
+    n1 = Math.min(1, n1 + shift);
+    applyDomain([scale.addrAtUnit(n0), scale.addrAtUnit(n1)], true);
+    syncZoom();
   }
 
   function attachInteraction() {
@@ -656,7 +718,12 @@ export function drawMap(svgEl: SVGSVGElement, model0: MapModel, options: DrawOpt
         [layout.x0, -Infinity],
         [layout.x1, Infinity],
       ])
-      .filter((ev: Event) => !(ev.target as Element)?.closest?.('.minimap'))
+      .filter((ev: MouseEvent & { target: Element | null }) => {
+        if (ev.target?.closest?.('.minimap')) return false;
+        // Shift+drag is the measure tool, not a pan.
+        if (ev.shiftKey && ev.type !== 'wheel') return false;
+        return (!ev.ctrlKey || ev.type === 'wheel') && !ev.button;
+      })
       .on('zoom', (ev: d3.D3ZoomEvent<SVGSVGElement, unknown>) => {
         if (zoomBusy) return;
         applyDomain(domainFromTransform(ev.transform), true);
@@ -664,40 +731,81 @@ export function drawMap(svgEl: SVGSVGElement, model0: MapModel, options: DrawOpt
     svg.call(zoom).on('dblclick.zoom', null);
     svg.attr('tabindex', 0).attr('focusable', 'true');
     svg.on('keydown.tdxmap', (ev: KeyboardEvent) => {
-      const [d0, d1] = scale.domain;
-      const u0 = scale.unit(d0);
-      const u1 = scale.unit(d1);
-      const span = u1 - u0;
-      // New window in unit space: [start offset, end offset] relative to the current one.
-      const moves: Record<string, [number, number]> = {
-        '+': [span / 4, -span / 4],
-        '=': [span / 4, -span / 4],
-        '-': [-span / 2, span / 2],
-        _: [-span / 2, span / 2],
-        ArrowLeft: [-span / 10, -span / 10],
-        ArrowRight: [span / 10, span / 10],
-      };
-      let n0: number;
-      let n1: number;
-      if (ev.key === 'Home' || ev.key === '0') [n0, n1] = [0, 1];
-      else if (moves[ev.key]) [n0, n1] = [u0 + moves[ev.key][0], u1 + moves[ev.key][1]];
-      else return;
-      ev.preventDefault();
-      const shift = n0 < 0 ? -n0 : n1 > 1 ? 1 - n1 : 0;
-      n0 = Math.max(0, n0 + shift);
-      n1 = Math.min(1, n1 + shift);
-      applyDomain([scale.addrAtUnit(n0), scale.addrAtUnit(n1)], true);
-      syncZoom();
+      const target = ev.target as Element | null;
+      const id = target && target !== svgEl ? target.getAttribute('data-id') : null;
+      if (id && onShapeKey(ev, id)) {
+        ev.preventDefault();
+        ev.stopPropagation();
+        return;
+      }
+      onMapKey(ev);
     });
+    svg.on('focusin.tdxmap', (ev: FocusEvent) => {
+      const id = (ev.target as Element | null)?.getAttribute?.('data-id');
+      if (!id || id === activeId) return;
+      // The tab stop follows focus (roving tabindex).
+      plotG.selectAll('rect[tabindex="0"]').attr('tabindex', -1);
+      (ev.target as Element).setAttribute('tabindex', '0');
+      activeId = id;
+    });
+    const pointerAt = (ev: PointerEvent) => {
+      const [px, py] = d3.pointer(ev, svgEl);
+      return { px, py };
+    };
     overlay
       .on('pointermove.tdxmap', (ev: PointerEvent) => {
-        const { addr, track } = pointerAddr(ev);
+        pointer = pointerAt(ev);
+        const { addr, track } = at(pointer.px, pointer.py);
+        if (measuring && measure) {
+          measure = [measure[0], addr];
+          o.onMeasure?.(measure);
+        }
+        drawHud();
         o.onHover?.(topShape(addr, track), addr);
       })
-      .on('pointerleave.tdxmap', () => o.onHover?.(null, null))
+      .on('pointerleave.tdxmap', () => {
+        pointer = null;
+        drawHud();
+        o.onHover?.(null, null);
+      })
+      .on('pointerdown.tdxmap', (ev: PointerEvent) => {
+        if (!ev.shiftKey || ev.button !== 0) return;
+        const { px, py } = pointerAt(ev);
+        measuring = true;
+        const a = at(px, py).addr;
+        measure = [a, a];
+        (ev.target as Element).setPointerCapture?.(ev.pointerId);
+        drawHud();
+      })
+      .on('pointerup.tdxmap', (ev: PointerEvent) => {
+        if (!measuring) return;
+        measuring = false;
+        (ev.target as Element).releasePointerCapture?.(ev.pointerId);
+        // A Shift+click without a drag clears the measure.
+        if (measure && measure[0] === measure[1]) measure = null;
+        o.onMeasure?.(measure);
+        drawHud();
+      })
       .on('click.tdxmap', (ev: MouseEvent) => {
-        const { addr, track } = pointerAddr(ev);
+        if (ev.shiftKey) return;
+        const [px, py] = d3.pointer(ev, svgEl);
+        const { addr, track } = at(px, py);
         const s = topShape(addr, track);
+        if (s?.agg) {
+          // A density bar stands for many shapes: clicking it zooms in to them.
+          zoomAround(
+            s.start,
+            s.end,
+            Math.min(
+              1,
+              ((scale.unit(s.end) - scale.unit(s.start)) /
+                (scale.unit(scale.domain[1]) - scale.unit(scale.domain[0]))) *
+                1.2,
+            ),
+          );
+          return;
+        }
+        if (s) activeId = s.id;
         handle.select(s?.id ?? null);
         o.onSelect?.(s);
       });
@@ -709,9 +817,25 @@ export function drawMap(svgEl: SVGSVGElement, model0: MapModel, options: DrawOpt
           [layout.x1, layout.minimapY + MINIMAP_H],
         ])
         .on('brush end', (ev: d3.D3BrushEvent<unknown>) => {
-          if (brushBusy || !ev.sourceEvent || !ev.selection) return;
-          const [a, b] = ev.selection as [number, number];
+          if (brushBusy || !ev.sourceEvent) return;
           const mini = fullScale();
+          if (!ev.selection) {
+            // A click without a drag: centre the window there, keeping its width.
+            if (ev.type !== 'end') return;
+            const [px] = d3.pointer(ev.sourceEvent as Event, svgEl);
+            const span = scale.unit(scale.domain[1]) - scale.unit(scale.domain[0]);
+            if (span >= 0.98) return drawMinimap();
+            const c = mini.unit(mini.invert(px));
+            let n0 = c - span / 2;
+            let n1 = c + span / 2;
+            const shift = n0 < 0 ? -n0 : n1 > 1 ? 1 - n1 : 0;
+            n0 += shift;
+            n1 += shift;
+            applyDomain([mini.addrAtUnit(Math.max(0, n0)), mini.addrAtUnit(Math.min(1, n1))], true);
+            syncZoom();
+            return;
+          }
+          const [a, b] = ev.selection as [number, number];
           applyDomain([mini.invert(a), mini.invert(b)], true);
           syncZoom();
         });
@@ -736,17 +860,30 @@ export function drawMap(svgEl: SVGSVGElement, model0: MapModel, options: DrawOpt
     getDomain() {
       return [scale.domain[0], scale.domain[1]];
     },
-    select(id) {
+    select(id, range) {
       selectedId = id;
+      selectedRange = range ?? null;
+      if (id) activeId = id;
       plotG.selectAll<SVGRectElement, unknown>('rect[data-id]').classed('selected', function () {
         return this.getAttribute('data-id') === id;
       });
+      marksG.selectAll('.selection-mark').remove();
+      drawSelection(marksG, selectedRange ?? rangeOf(selectedId), scale, { ...layout });
+      drawMinimap();
     },
     highlight(ids) {
       highlightIds = new Set(ids);
       plotG.selectAll<SVGRectElement, unknown>('rect[data-id]').classed('highlighted', function () {
         return highlightIds.has(this.getAttribute('data-id') ?? '');
       });
+    },
+    focusShape(id) {
+      const s = id ? shapeById(id) : null;
+      if (s && !s.agg) moveFocus(s);
+      else svgEl.focus({ preventScroll: true });
+    },
+    plotWidth() {
+      return layout.x1 - layout.x0;
     },
     update(next) {
       model = next;
@@ -763,10 +900,17 @@ export function drawMap(svgEl: SVGSVGElement, model0: MapModel, options: DrawOpt
     destroy() {
       if (frame !== undefined) cancelAnimationFrame(frame);
       frame = undefined;
-      svg.on('.zoom', null).on('keydown.tdxmap', null);
+      svg.on('.zoom', null).on('keydown.tdxmap', null).on('focusin.tdxmap', null);
       overlay.on('.tdxmap', null);
       svg.selectAll('*').remove();
     },
   };
   return handle;
 }
+
+/** Ids are already attribute-safe (engine/outcome/refs.ts safeId); quotes and backslashes escaped anyway. */
+function cssEscape(id: string): string {
+  return id.replace(/["\\]/g, '\\$&');
+}
+
+export { measureText };

@@ -1,9 +1,14 @@
 /**
  * The address axis. Addresses map first to a unit position u in [0, 1]
- * over the whole space (linear, or piecewise with long empty stretches
- * shrunk: "compress holes"), then the visible window [domain) in u maps
- * linearly to pixels. Zooming only changes the window, so the compressed
- * layout stays put while panning. Addresses are below 2^53: exact numbers.
+ * over the whole space, then the visible window [domain) in u maps linearly
+ * to pixels. Zooming only changes the window, so the layout stays put while
+ * panning. Addresses are below 2^53: exact numbers.
+ *
+ * Compress holes collapses long empty stretches ("gaps") to a fixed share of
+ * the width each, drawn as labelled break glyphs (like JBrowse's collapsed
+ * introns); everything else keeps its true proportion, so a width on the map
+ * is a size, except across a break. The layout needs only the gaps and the
+ * top of the space, never the millions of regions between them.
  */
 import { hex, humanSize } from '../../engine/format/hex.js';
 
@@ -16,58 +21,85 @@ export interface Breakpoints {
   breaks: Array<[number, number]>;
 }
 
-/** Holes longer than this share of the occupied bytes are shrunk to it. */
-const HOLE_SHARE = 0.02;
-/** With few occupied pieces, each gets at least this share, so a small piece next to terabytes stays visible. */
-const MIN_PIECE_SHARE = 0.03;
-const MIN_PIECE_MAX_PIECES = 64;
+/** A hole is collapsible when it is longer than this share of the occupied bytes... */
+const GAP_MIN_SHARE = 0.02;
+/** ...and each collapsed gap takes this share of the linear width (less when there are many). */
+const GAP_SHARE = 0.06;
+const GAPS_TOTAL_SHARE = 0.3;
+/** The longest gaps are collapsed, at most this many: the layout stays small whatever the host. */
+export const MAX_GAPS = 256;
 
 /**
- * Breakpoints of the compressed layout. `occupied` is sorted and merged
- * (MapModel.occupied); everything else in [0, top) is a hole.
+ * The holes compress-holes collapses, from the sorted, merged occupied
+ * ranges (memory, CMRs, devices): those longer than 2 % of the occupied
+ * bytes, the longest MAX_GAPS of them, in address order.
  */
-export function compressedBreakpoints(occupied: ReadonlyArray<readonly [number, number]>, top: number): Breakpoints {
-  const pieces: Array<{ a: number; b: number; filled: boolean }> = [];
+export function collapsibleGaps(
+  occupied: ReadonlyArray<readonly [number, number]>,
+  top: number,
+): Array<[number, number]> {
+  let filled = 0;
+  for (const [a, b] of occupied) filled += Math.max(0, Math.min(b, top) - a);
+  if (filled === 0) return [];
+  const min = filled * GAP_MIN_SHARE;
+  const holes: Array<[number, number]> = [];
   let at = 0;
   for (const [s0, e0] of occupied) {
     const s = Math.max(s0, at);
     const e = Math.min(e0, top);
     if (e <= s) continue;
-    if (s > at) pieces.push({ a: at, b: s, filled: false });
-    pieces.push({ a: s, b: e, filled: true });
+    if (s - at > min) holes.push([at, s]);
     at = e;
   }
-  if (at < top) pieces.push({ a: at, b: top, filled: false });
-  let filledBytes = 0;
-  let filledPieces = 0;
-  for (const p of pieces) {
-    if (!p.filled) continue;
-    filledBytes += p.b - p.a;
-    filledPieces++;
+  if (top - at > min) holes.push([at, top]);
+  if (holes.length > MAX_GAPS) {
+    holes.sort((p, q) => q[1] - q[0] - (p[1] - p[0]) || p[0] - q[0]);
+    holes.length = MAX_GAPS;
+    holes.sort((p, q) => p[0] - q[0]);
   }
-  if (filledBytes === 0) filledBytes = top;
-  const minPiece = filledPieces <= MIN_PIECE_MAX_PIECES ? filledBytes * MIN_PIECE_SHARE : 0;
-  const maxHole = filledBytes * HOLE_SHARE;
-  const breaks: Array<[number, number]> = [];
-  const weights = pieces.map((p) => {
-    const len = p.b - p.a;
-    if (p.filled) return Math.max(len, minPiece);
-    if (len > maxHole) {
-      breaks.push([p.a, p.b]);
-      return maxHole;
-    }
-    return len;
-  });
-  const total = weights.reduce((s, w) => s + w, 0);
+  return holes;
+}
+
+/**
+ * Breakpoints of the compressed layout from its gaps (collapsibleGaps):
+ * linear between gaps, each gap a fixed share of the width; a gap that is
+ * already shorter than that share keeps its true length.
+ */
+export function gapBreakpoints(gaps: ReadonlyArray<readonly [number, number]>, top: number): Breakpoints {
+  let gapBytes = 0;
+  for (const [a, b] of gaps) gapBytes += b - a;
+  const linear = Math.max(1, top - gapBytes);
+  const share = Math.min(GAP_SHARE, GAPS_TOTAL_SHARE / Math.max(1, gaps.length));
+  const each = linear * share;
   const addrs = [0];
   const u = [0];
+  const breaks: Array<[number, number]> = [];
   let acc = 0;
-  pieces.forEach((p, i) => {
-    acc += weights[i];
-    addrs.push(p.b);
-    u.push(i === pieces.length - 1 ? 1 : acc / total);
-  });
-  return { addrs, u, breaks };
+  let at = 0;
+  const push = (addr: number, weight: number) => {
+    if (addr <= addrs[addrs.length - 1]) return;
+    acc += weight;
+    addrs.push(addr);
+    u.push(acc);
+  };
+  for (const [a, b] of gaps) {
+    if (a < at || b <= a) continue;
+    push(a, a - at);
+    const len = b - a;
+    if (len > each) {
+      breaks.push([a, b]);
+      push(b, each);
+    } else push(b, len);
+    at = b;
+  }
+  push(top, top - at);
+  const total = acc || 1;
+  return { addrs, u: u.map((v, i) => (i === u.length - 1 ? 1 : v / total)), breaks };
+}
+
+/** Breakpoints of the compressed layout straight from occupied ranges (collapsibleGaps, then gapBreakpoints). */
+export function compressedBreakpoints(occupied: ReadonlyArray<readonly [number, number]>, top: number): Breakpoints {
+  return gapBreakpoints(collapsibleGaps(occupied, top), top);
 }
 
 function linearBreakpoints(top: number): Breakpoints {
@@ -111,6 +143,8 @@ export interface AddressScale {
 
 export interface ScaleOptions {
   top: number;
+  /** The collapsible gaps (MapModel.gaps); or occupied ranges, from which they are found. */
+  gaps?: ReadonlyArray<readonly [number, number]>;
   occupied?: ReadonlyArray<readonly [number, number]>;
   compressHoles?: boolean;
   domain?: [number, number];
@@ -118,8 +152,9 @@ export interface ScaleOptions {
 }
 
 export function makeAddressScale(o: ScaleOptions): AddressScale {
-  const compressed = !!o.compressHoles && !!o.occupied && o.occupied.length > 0;
-  const bp = compressed ? compressedBreakpoints(o.occupied!, o.top) : linearBreakpoints(o.top);
+  const gaps = o.gaps ?? (o.occupied && o.occupied.length > 0 ? collapsibleGaps(o.occupied, o.top) : []);
+  const compressed = !!o.compressHoles && gaps.length > 0;
+  const bp = compressed ? gapBreakpoints(gaps, o.top) : linearBreakpoints(o.top);
   return scaleFrom(o.top, compressed, bp, o.domain ?? [0, o.top], o.range);
 }
 
@@ -156,8 +191,28 @@ export interface AddressTick {
   hex: string;
   /** Human size of the address, e.g. `4 GiB`. */
   size: string;
+  /** What the axis prints: the hex, or at deep zoom the offset from the base (`+0x1a00000`). */
+  label: string;
+  /** The line under it: the human size, or the offset's (`+26 MiB`). */
+  sub: string;
   /** A compressed hole starts or ends here. */
   edge: boolean;
+}
+
+/**
+ * At deep zoom the hex of every tick shares its leading digits and every
+ * size reads the same ("3.04 TiB"): the axis then labels a base once and
+ * each tick by its offset from it. The base is the window start rounded
+ * down to the power of two just above the window's span, so offsets stay
+ * short and exact. Null when the window is wide enough to read plainly.
+ */
+export function tickBase(scale: AddressScale): number | null {
+  const [d0, d1] = scale.domain;
+  const span = d1 - d0;
+  if (span <= 0 || d1 < 0x10000000 || span * 256 >= d1) return null;
+  let p = 1;
+  while (p < span && p < 2 ** 52) p *= 2;
+  return Math.floor(d0 / p) * p;
 }
 
 /**
@@ -168,6 +223,7 @@ export interface AddressTick {
 export function addressTicks(scale: AddressScale, minSpacing = 96): AddressTick[] {
   const [d0, d1] = scale.domain;
   const { addrs } = scale.breakpoints;
+  const base = tickBase(scale);
   const edges = new Set<number>();
   for (const [a, b] of scale.breakpoints.breaks) edges.add(a).add(b);
   const candidates: Array<{ addr: number; edge: boolean }> = [];
@@ -203,7 +259,18 @@ export function addressTicks(scale: AddressScale, minSpacing = 96): AddressTick[
     seen.add(c.addr);
     const x = scale.x(c.addr);
     if (taken.some((t) => Math.abs(t.x - x) < minSpacing)) continue;
-    taken.push({ addr: c.addr, x, hex: hex(c.addr), size: humanSize(c.addr), edge: c.edge });
+    const h = hex(c.addr);
+    const size = humanSize(c.addr);
+    const off = base === null ? 0 : c.addr - base;
+    taken.push({
+      addr: c.addr,
+      x,
+      hex: h,
+      size,
+      label: base === null ? h : `+${hex(off)}`,
+      sub: base === null ? size : `+${humanSize(off)}`,
+      edge: c.edge,
+    });
   }
   return taken.sort((p, q) => p.addr - q.addr);
 }

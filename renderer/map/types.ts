@@ -77,6 +77,12 @@ export interface MapShape {
   classes: string[];
   /** Human-readable facts for tooltips and tables, in display order. */
   details: Record<string, string>;
+  /**
+   * Set on a density bar: `count` shapes of this kind thinner than a pixel,
+   * merged by the level of detail (window.ts), covering `covered` bytes of
+   * [start, end). Its id names the first of them (`agg:memblock-12`).
+   */
+  agg?: { count: number; covered: number; firstId: string };
 }
 
 export interface MapTrack {
@@ -93,13 +99,17 @@ export interface MapModel {
   /** End of the address space drawn: the highest end of anything on the map, at least 4 GiB. */
   top: number;
   tracks: MapTrack[];
-  /** Sorted, merged ranges that hold something (memory, CMR, device): what compress-holes keeps. */
-  occupied: Array<[number, number]>;
+  /** The long empty stretches compress-holes collapses into break glyphs (scale.ts collapsibleGaps). */
+  gaps: Array<[number, number]>;
   /** Exact counts, whatever the level of detail draws. */
   counts: Record<ShapeKind, number>;
   /** Index of the TDMR where the kernel failed, or that the module rejected. */
   failedTdmr?: number;
   facts?: MapFacts;
+  /** When reserved areas ran out: the TDMR, the areas it needs and the module's limit (from the Outcome). */
+  reservedNeed?: { tdmr: number; needed: number; limit: number };
+  /** A level-of-detail model (window.ts): the window it details and its resolution; absent when every shape is here. */
+  window?: { domain: [number, number]; pixels: number };
 }
 
 /** What covers one address: one entry per track that has something there. */
@@ -116,6 +126,8 @@ export interface DrawOptions {
   /** Address window to show, [start, end); default the whole space [0, model.top). */
   domain?: [number, number];
   selectedId?: string | null;
+  /** Where the selection is, when its shape may not be in the model (a big host's window): always marked. */
+  selectedRange?: SelectedRange | null;
   highlightIds?: readonly string[];
   /** Zoom/pan (d3-zoom), keys + - arrows, minimap brush. Off for static output (reports). */
   interactive?: boolean;
@@ -132,13 +144,26 @@ export interface DrawOptions {
   onHover?(shape: MapShape | null, addr: number | null): void;
   onSelect?(shape: MapShape | null): void;
   onDomainChange?(domain: [number, number]): void;
+  /** The measure tool (Shift+drag) spans [a, b), or null when cleared. */
+  onMeasure?(range: [number, number] | null): void;
+}
+
+/** A selected range on one track, marked with a visible minimum width whatever the zoom. */
+export interface SelectedRange {
+  start: number;
+  end: number;
+  track: TrackId;
 }
 
 export interface MapHandle {
   setDomain(domain: [number, number]): void;
   getDomain(): [number, number];
-  select(id: string | null): void;
+  select(id: string | null, range?: SelectedRange | null): void;
   highlight(ids: readonly string[]): void;
+  /** Moves keyboard focus to a drawn shape (roving tabindex), or to the map itself. */
+  focusShape(id: string | null): void;
+  /** The plot's width in pixels (what a level-of-detail window is cut for). */
+  plotWidth(): number;
   update(model: MapModel): void;
   /** Every shape covering addr, per track (for tooltips). */
   shapesAt(addr: number): ShapesAtResult[];

@@ -65,6 +65,37 @@ const BAD_ARGS: Record<keyof typeof API_ARGS, Array<[unknown, RegExp]>> = {
     [{ hostJson: '{}', kernel: 'upstream' }, /saveToSession: argument \$\.session: missing/],
     [{ session: 's', hostJson: '{}', kernel: 'linus' }, /saveToSession: argument \$\.kernel: /],
   ],
+  openDocument: [
+    [{ text: '{}', variant: 'upstream', source: 'a.json' }, /openDocument: argument \$\.requestId: missing/],
+    [
+      { requestId: 'r', text: '', variant: 'upstream', source: 'a.json' },
+      /openDocument: argument \$\.text: must not be empty/,
+    ],
+    [{ requestId: 'r', text: '{}', variant: 'mainline', source: 'a.json' }, /openDocument: argument \$\.variant: /],
+  ],
+  cancelOpen: [[{}, /cancelOpen: argument \$\.requestId: missing/]],
+  closeDocument: [[{ docId: 3 }, /closeDocument: argument \$\.docId: /]],
+  mapWindow: [
+    [
+      { docId: 'd', domain: [0, 1], pixels: 0, compressHoles: true },
+      /mapWindow: argument \$\.pixels: must be at least 1/,
+    ],
+    [
+      { docId: 'd', domain: [0, 0.5], pixels: 10, compressHoles: true },
+      /mapWindow: argument \$\.domain\[1\]: must be a whole number/,
+    ],
+    [
+      { docId: 'd', domain: [-1, 5], pixels: 10, compressHoles: true },
+      /mapWindow: argument \$\.domain\[0\]: must not be negative/,
+    ],
+  ],
+  documentRows: [
+    [{ docId: 'd', table: 'cmrs', from: 0, count: 10 }, /documentRows: argument \$\.table: /],
+    [{ docId: 'd', table: 'tdmrs', from: 0, count: 5000 }, /documentRows: argument \$\.count: is more than 1000/],
+  ],
+  documentShapes: [[{ docId: 'd', kind: 'hole', start: 0, end: 1, limit: 1 }, /documentShapes: argument \$\.kind: /]],
+  documentShape: [[{ docId: 'd' }, /documentShape: argument \$\.id: missing/]],
+  findInDocument: [[{ docId: 'd', query: '' }, /findInDocument: argument \$\.query: must not be empty/]],
   renderReport: [
     [{ text: '{}', variant: 'upstream' }, /renderReport: argument \$\.format: .*"html"/],
     [{ text: '{}', variant: 'upstream', format: 'docx' }, /renderReport: argument \$\.format: /],

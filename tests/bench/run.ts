@@ -23,6 +23,7 @@ const SUITES: ReadonlyArray<[string, () => Promise<BenchModule>]> = [
   ['report memory', () => import('./report-memory.bench.js')],
   ['artifact import', () => import('./import.bench.js')],
   ['app map', () => import('./app.bench.js')],
+  ['map scale', () => import('./map-scale.bench.js')],
 ];
 
 const only = process.argv.slice(2);

@@ -1,0 +1,139 @@
+/**
+ * One open document on the Node side: its text parsed, validated and
+ * analysed (the Outcome), the map's columns (buildMapIndex), the log links
+ * and the TDMR rows, kept where they were computed so that a big host never
+ * crosses to the renderer whole. The renderer gets the Outcome without the
+ * arrays that grow with the region count (memblock, the TDX memory list)
+ * and a level-of-detail overview, then asks for windows, rows and queries.
+ * Runs in the document's worker thread (document-worker.ts), or in-process
+ * for the transports' tests.
+ */
+import type { KernelVariant } from '../../engine/host/types.js';
+import { outcomeLinks, type ShapeLinks } from '../../engine/outcome/links.js';
+import { tdmrRows, type TdmrRow } from '../../engine/outcome/rows.js';
+import type { Outcome } from '../../engine/outcome/types.js';
+import {
+  buildMapIndex,
+  mapInputFromOutcome,
+  mapWindow,
+  OVERVIEW_PIXELS,
+  type MapIndex,
+} from '../../renderer/map/index.js';
+import { layerFirstReaching } from '../../renderer/map/layers.js';
+import { resolveQuery, type Resolution } from '../../renderer/map/find.js';
+import type { MapModel, MapShape, ShapeKind } from '../../renderer/map/types.js';
+import { parseOmniboxQuery } from '../common/omnibox-query.js';
+import type { DocumentBrief, DocumentTable, OpenedDocument, WindowArgs } from '../common/document-contract.js';
+import { InputError, parseJsonText } from '../node/input-file.js';
+import { outcomeOfJson } from '../report/subject.js';
+
+/**
+ * Above this many memblock plus TDX memory regions the Outcome is sent
+ * without them and the map in windows: about 4 MB of JSON, which the
+ * renderer parses and models in well under 100 ms.
+ */
+export const SLIM_ABOVE = 40_000;
+
+export type Progress = (phase: string, message: string) => void;
+
+export class DocumentSession {
+  readonly outcome: Outcome;
+  readonly index: MapIndex;
+  readonly slim: boolean;
+  #links: ShapeLinks | null = null;
+  #rows: TdmrRow[] | null = null;
+
+  private constructor(outcome: Outcome) {
+    this.outcome = outcome;
+    this.index = buildMapIndex(mapInputFromOutcome(outcome));
+    this.slim = outcome.host.memblock.length + (outcome.plan?.memlist.length ?? 0) > SLIM_ABOVE;
+  }
+
+  /** Parses, validates and analyses a document; bad input throws InputError naming the file and the JSON path. */
+  static open(text: string, source: string, variant: KernelVariant, progress: Progress): DocumentSession {
+    const mb = (text.length / 1e6).toFixed(1);
+    progress('parse', `parsing ${source} (${mb} MB)`);
+    const json = parseJsonText(source, text);
+    progress('analyze', `validating and analysing ${source} on ${variant}: plan, init flow, findings`);
+    const outcome = outcomeOfJson(source, json, { kernel: variant, kernelGiven: true });
+    progress('map', `laying out the map of ${outcome.host.memblock.length.toLocaleString('en-US')} memblock regions`);
+    return new DocumentSession(outcome);
+  }
+
+  get links(): ShapeLinks {
+    return (this.#links ??= outcomeLinks(this.outcome));
+  }
+
+  get rows(): TdmrRow[] {
+    return (this.#rows ??= tdmrRows(this.outcome));
+  }
+
+  /** What the renderer gets: the Outcome (slimmed when big), and for a big host the overview and links. */
+  brief(docId: string): OpenedDocument {
+    const o = this.outcome;
+    if (!this.slim) return { docId, outcome: o, brief: null };
+    const outcome: Outcome = {
+      ...o,
+      host: { ...o.host, memblock: [] },
+      plan: o.plan ? { ...o.plan, memlist: [] } : null,
+    };
+    const brief: DocumentBrief = {
+      omitted: { memblock: o.host.memblock.length, memlist: o.plan?.memlist.length ?? 0 },
+      overview: this.window({ domain: [0, this.index.top], pixels: OVERVIEW_PIXELS, compressHoles: true }),
+      links: this.links,
+      tdmrRows: this.rows.length,
+    };
+    return { docId, outcome, brief };
+  }
+
+  window(w: WindowArgs): MapModel {
+    return mapWindow(this.index, w);
+  }
+
+  tableRows(table: DocumentTable, from: number, count: number): { total: number; rows: unknown[] } {
+    if (table === 'tdmrs') {
+      const all = this.rows;
+      return { total: all.length, rows: all.slice(from, from + count) };
+    }
+    const kind: ShapeKind = table === 'memblock' ? 'memblock' : 'tdx-memory';
+    const l = this.layer(kind);
+    const rows: MapShape[] = [];
+    for (let i = from; i < Math.min(l?.n ?? 0, from + count); i++) rows.push(l!.shape(i));
+    return { total: l?.n ?? 0, rows };
+  }
+
+  /** Shapes of one kind overlapping [start, end), at most `limit`, and how many there are in all. */
+  shapesIn(kind: ShapeKind, start: number, end: number, limit: number): { total: number; shapes: MapShape[] } {
+    const l = this.layer(kind);
+    if (!l) return { total: 0, shapes: [] };
+    const shapes: MapShape[] = [];
+    let total = 0;
+    for (let i = layerFirstReaching(l, start); i < l.n && l.start[i] < end; i++) {
+      if (l.end[i] <= start) continue;
+      total++;
+      if (shapes.length < limit) shapes.push(l.shape(i));
+    }
+    return { total, shapes };
+  }
+
+  shape(id: string): MapShape | null {
+    const at = this.index.locate(id);
+    return at ? at.layer.shape(at.index) : null;
+  }
+
+  find(query: string): Resolution {
+    const q = parseOmniboxQuery(query);
+    if (!q) throw new InputError('the query is empty');
+    return resolveQuery(this.index, q, {
+      log: this.outcome.log,
+      seamcalls: this.outcome.seamcalls,
+      links: this.links,
+      memoryBlockSize: this.outcome.host.platform?.memory_block_size ?? 128 * 1024 * 1024,
+    });
+  }
+
+  private layer(kind: ShapeKind) {
+    for (const t of this.index.tracks) for (const l of t.layers) if (l.kind === kind) return l;
+    return undefined;
+  }
+}
