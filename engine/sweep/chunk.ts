@@ -9,7 +9,7 @@
  * construction (engine/kernel/construct.ts), far faster.
  */
 import { planTdmrs } from '../kernel/construct.js';
-import { initTdx } from '../flow/init.js';
+import { initTdxWithPlan } from '../flow/init.js';
 import { expandCombination, settingsOf, type Sweep } from './expand.js';
 import { workloadFromSettings } from './axes.js';
 import { rowFromPlan, type SweepRow } from './row.js';
@@ -18,15 +18,16 @@ export function runSweepChunk(sweep: Sweep, start: number, end: number): SweepRo
   const rows: SweepRow[] = [];
   for (let i = start; i < end; i++) {
     const c = expandCombination(sweep, i);
-    // The per-node figures come from the kernel-side plan; initTdx runs the
-    // same deterministic planTdmrs inside, so the two always agree.
-    const plan = planTdmrs(c.host, c.variant);
     const workload = workloadFromSettings(settingsOf(sweep, c.values));
     if (sweep.mode === 'plan') {
-      rows.push(rowFromPlan(i, c.values, c.host, plan, undefined, workload));
+      rows.push(rowFromPlan(i, c.values, c.host, planTdmrs(c.host, c.variant), undefined, workload));
       continue;
     }
-    const r = initTdx(c.host, c.variant, { includePlan: false });
+    // The per-node figures come from the kernel-side plan: the one the init
+    // flow built (planTdmrs over the same memblock, so planning once is
+    // enough), or planTdmrs itself when init stopped before building TDMRs.
+    const { result: r, plan: built } = initTdxWithPlan(c.host, c.variant, { includePlan: false });
+    const plan = built ?? planTdmrs(c.host, c.variant);
     const flow = {
       ok: r.ok,
       stage: r.ok ? null : r.stage,
