@@ -181,24 +181,30 @@ for (const name of [
   });
 }
 
-test('#415 dmesg only: the PNG and PDF reports render too (Chromium)', () => {
-  const tmp = mkdtempSync(join(tmpdir(), 'tdx-evidence-'));
-  try {
-    const host = join(tmp, 'host.json');
-    assert.equal(tdxLab(['import', f('canonical-tdx-415-gnr-reserved-exhausted.txt'), '--out', host]).status, 0);
-    for (const [ext, magic] of [
-      ['png', '\x89PNG'],
-      ['pdf', '%PDF'],
-    ]) {
-      const out = join(tmp, `r.${ext}`);
-      const r = tdxLab(['report', host, '--out', out]);
-      assert.equal(r.status, 0, `${ext}: ${r.stderr}`);
-      assert.equal(readFileSync(out).subarray(0, 4).toString('latin1'), magic, ext);
+for (const name of [
+  'canonical-tdx-415-gnr-reserved-exhausted.txt',
+  'canonical-tdx-83-spr-sys-rd-fail.txt',
+  'intel-td-partitioning-1-not-enabled-by-bios.txt',
+]) {
+  test(`${name}: the PNG and PDF reports render too (Chromium)`, () => {
+    const tmp = mkdtempSync(join(tmpdir(), 'tdx-evidence-'));
+    try {
+      const host = join(tmp, 'host.json');
+      assert.equal(tdxLab(['import', f(name), '--out', host]).status, 0);
+      for (const [ext, magic] of [
+        ['png', '\x89PNG'],
+        ['pdf', '%PDF'],
+      ]) {
+        const out = join(tmp, `r.${ext}`);
+        const r = tdxLab(['report', host, '--out', out]);
+        assert.equal(r.status, 0, `${ext}: ${r.stderr}`);
+        assert.equal(readFileSync(out).subarray(0, 4).toString('latin1'), magic, ext);
+      }
+    } finally {
+      rmSync(tmp, { recursive: true, force: true });
     }
-  } finally {
-    rmSync(tmp, { recursive: true, force: true });
-  }
-});
+  });
+}
 
 test('#135 (a layout): the report starts with the evidence and marks every emulated section emulated', () => {
   const tmp = mkdtempSync(join(tmpdir(), 'tdx-evidence-'));

@@ -8,8 +8,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, readFileSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { chmodSync, existsSync, mkdirSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { planTdmrs } from '../../engine/kernel/construct.js';
 import { openLabStore } from '../../main/store/lab-store.js';
 import { recordRun } from '../../main/store/record-run.js';
@@ -28,8 +28,29 @@ function cli(args: string[]) {
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
+/**
+ * The unprivileged user must reach this build: a checkout inside a private
+ * folder (mktemp -d is 0700) gets search permission (o+x, never read) on its
+ * ancestors for the test, and their modes back afterwards.
+ */
+function letOthersReach(path: string): () => void {
+  const changed: Array<[string, number]> = [];
+  for (let d = path; ; d = dirname(d)) {
+    const mode = statSync(d).mode & 0o7777;
+    if (!(mode & 0o001)) {
+      chmodSync(d, mode | 0o001);
+      changed.push([d, mode]);
+    }
+    if (dirname(d) === d) break;
+  }
+  return () => {
+    for (const [d, mode] of changed.reverse()) chmodSync(d, mode);
+  };
+}
+
 test('a read-only notebook: list, show, diff, export and report work; writes are refused clearly', () => {
   const { dir, cleanup } = tempDir();
+  const restore = root ? letOthersReach(HERE) : () => {};
   try {
     chmodSync(dir, 0o755);
     const ro = join(dir, 'ro');
@@ -76,5 +97,6 @@ test('a read-only notebook: list, show, diff, export and report work; writes are
   } finally {
     chmodSync(join(dir, 'ro'), 0o755);
     cleanup();
+    restore();
   }
 });
