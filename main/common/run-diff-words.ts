@@ -4,6 +4,7 @@
  * Sessions tab, so both faces say the same thing. Browser-safe.
  */
 import { hex, humanSize } from '../../engine/format/hex.js';
+import { sizeText } from '../../engine/outcome/text.js';
 import type { Range, RunBrief } from '../store/diff.js';
 import type { StoredTdmr } from '../store/types.js';
 
@@ -44,7 +45,7 @@ export function diffTdmrCell(t: StoredTdmr | null): string {
 
 /** A reserved area that only one side has: `offset 0x0 size 0x200000 (2 MiB)`. */
 export function diffArea(a: { offset: number; size: number }): string {
-  return `offset ${hex(a.offset)} size ${hex(a.size)} (${humanSize(a.size)})`;
+  return `offset ${hex(a.offset)} size ${sizeText(a.size)}`;
 }
 
 /** What a diff of two identical runs says. */

@@ -6,6 +6,7 @@
  */
 import type * as d3 from 'd3';
 import { hex, humanSize } from '../../engine/format/hex.js';
+import { sizeText } from '../../engine/outcome/text.js';
 import { fmt } from './draw-axis.js';
 import type { AddressScale } from './scale.js';
 import type { MapModel, MapShape, SelectedRange, TrackId } from './types.js';
@@ -202,7 +203,7 @@ export function drawCrosshair(g: G, addr: number, x: number, f: MarkFrame): void
 export function measureText(a: number, b: number): string {
   const lo = Math.min(a, b);
   const hi = Math.max(a, b);
-  return `${hex(hi - lo)} (${humanSize(hi - lo)}) from ${hex(lo)} to ${hex(hi)}`;
+  return `${sizeText(hi - lo)} from ${hex(lo)} to ${hex(hi)}`;
 }
 
 /** The measure band between two addresses, labelled with the distance. */

@@ -43,8 +43,6 @@ export class LabState {
   error = $state<{ title: string; message: string } | null>(null);
   /** Something worth knowing that is not an error (e.g. what an import assumed). */
   notice = $state<string | null>(null);
-  /** The notice's items, shown as a list under it (what an import assumed, one per line). */
-  noticeItems = $state<string[]>([]);
   busy = $state(false);
   progress = $state<ProgressEvent | null>(null);
   selectedId = $state<string | null>(null);
@@ -101,7 +99,6 @@ export class LabState {
   async importFiles(files: { name: string; text: string }[]): Promise<void> {
     this.error = null;
     this.notice = null;
-    this.noticeItems = [];
     try {
       const r = await this.api.importArtifacts({ files });
       this.notice = `Imported ${r.hostName} from ${files.map((f) => f.name).join(', ')}${r.layoutMissing ? `: ${r.layoutMissing}` : ''}; the evidence tab shows what it printed beside what the lab predicts, and what was assumed.`;
@@ -121,7 +118,6 @@ export class LabState {
     if (!this.doc) return;
     if (this.doc.runId) {
       if (!this.doc.text) return;
-      this.noticeItems = [];
       this.notice = `${this.doc.name} is a stored run; its host is analysed again with ${this.variant}.`;
       await this.analyze({ name: `${this.doc.name} (host, ${this.variant})`, text: this.doc.text });
       return;
@@ -208,7 +204,6 @@ export class LabState {
       if (!run.outcome)
         throw new Error(`run ${run.name} cannot be shown as recorded: ${run.outcomeNote ?? 'it has no outcome'}`);
       this.variant = run.variant;
-      this.noticeItems = [];
       this.notice = run.outcomeNote;
       this.show(
         { name: run.name, text: run.hostJson ?? '', runId: run.id },
