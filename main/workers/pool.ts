@@ -130,6 +130,20 @@ export function guidedChunkSize(remaining: number, workers: number): number {
   return Math.max(MIN_CHUNK, Math.min(MAX_CHUNK, Math.ceil(remaining / (workers * 4))));
 }
 
+/**
+ * Workers load their ES module through import(), never require(): piscina
+ * tries require() first, and on Node 20.19+ that loads ES modules
+ * synchronously, where a worker terminated mid-load (a sweep cancelled with
+ * Ctrl-C as the pool starts) aborts the whole process in V8
+ * ("IsGraphAsync must be used on an instantiated module"). An import()
+ * interrupted by termination just ends the worker.
+ */
+const NO_REQUIRE_ESM = '--no-experimental-require-module';
+const WORKER_EXEC_ARGV = [
+  ...process.execArgv,
+  ...(process.allowedNodeEnvironmentFlags.has(NO_REQUIRE_ESM) ? [NO_REQUIRE_ESM] : []),
+];
+
 export function createEnginePool(options: EnginePoolOptions = {}): EnginePool {
   const workers = options.workers ?? availableParallelism();
   if (!Number.isInteger(workers) || workers < 1)
@@ -138,6 +152,7 @@ export function createEnginePool(options: EnginePoolOptions = {}): EnginePool {
     filename: fileURLToPath(ENGINE_WORKER_URL),
     minThreads: workers,
     maxThreads: workers,
+    execArgv: WORKER_EXEC_ARGV,
   });
   // Cancelling a running task terminates its worker; a result it had already
   // posted then arrives for a task piscina no longer knows and is reported as
