@@ -61,7 +61,9 @@ export function drawNeeded(g: G, model: MapModel, scale: AddressScale, f: MarkFr
     const xm = (Math.max(scale.x(s.start), f.x0) + Math.min(scale.x(s.end), f.x1)) / 2;
     const text = String(n);
     const w = text.length * 6 + 6;
-    const lane = lanes.findIndex((end) => xm - w / 2 > end + 1);
+    // The badge stays inside the plot (an area at its very edge would show half a number); the tick marks the spot.
+    const xb = Math.min(Math.max(xm, f.x0 + w / 2), f.x1 - w / 2);
+    const lane = lanes.findIndex((end) => xb - w / 2 > end + 1);
     const mark = needG
       .append('g')
       .attr('class', over ? 'need-mark over-limit' : 'need-mark')
@@ -76,12 +78,12 @@ export function drawNeeded(g: G, model: MapModel, scale: AddressScale, f: MarkFr
       .attr('y1', fmt(box.y + 1))
       .attr('y2', fmt(box.y + box.h * 0.22));
     if (lane < 0 || !numbered) continue;
-    lanes[lane] = xm + w / 2;
+    lanes[lane] = xb + w / 2;
     const y = box.y + 1 + lane * 13;
     mark
       .append('rect')
       .attr('class', 'need-badge')
-      .attr('x', fmt(xm - w / 2))
+      .attr('x', fmt(xb - w / 2))
       .attr('y', fmt(y))
       .attr('width', w)
       .attr('height', 12)
@@ -89,7 +91,7 @@ export function drawNeeded(g: G, model: MapModel, scale: AddressScale, f: MarkFr
     mark
       .append('text')
       .attr('class', 'need-number')
-      .attr('x', fmt(xm))
+      .attr('x', fmt(xb))
       .attr('y', fmt(y + 9.5))
       .attr('text-anchor', 'middle')
       .text(text);

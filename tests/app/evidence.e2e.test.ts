@@ -150,5 +150,13 @@ test('the Sessions tab lists the imported host with its check verdict, as the ru
   await check.waitFor();
   assert.equal(await check.getAttribute('data-verdict'), 'disagree');
   assert.match((await check.getAttribute('title')) ?? '', /boot/);
+  // Beside the check, the stored status is labelled as the emulator's, not as what the host printed.
+  const row = page
+    .locator('[data-testid=runs] li.run')
+    .filter({ has: page.locator('[data-testid=run-check]') })
+    .first();
+  assert.match(await row.locator('.status').innerText(), /^emulated: /);
+  const sessionRow = page.locator('[data-testid=sessions] button:has-text("evidence")');
+  assert.doesNotMatch(await sessionRow.innerText(), /\b1 runs\b/);
   await page.screenshot({ path: join(ARTIFACTS, 'evidence-sessions.png') });
 });

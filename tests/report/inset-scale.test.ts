@@ -22,6 +22,14 @@ test("the fragmented host's TDMR 0 inset: a linear ruler, 25 numbered needed are
   assert.equal((inset.match(/class="need-mark[^"]*"/g) ?? []).length, 25);
   assert.equal((inset.match(/class="need-mark over-limit"/g) ?? []).length, 9);
   assert.match(inset, /25 needed \/ 16 allowed/);
+  // Every number badge lies inside the plot, the first area's (at the plot's left edge) included.
+  const clip = /<clipPath[^>]*><rect[^>]*width="([\d.]+)"[^>]*x="([\d.]+)"/.exec(inset);
+  assert.ok(clip, 'the plot clip');
+  const [x0, x1] = [Number(clip[2]), Number(clip[2]) + Number(clip[1])];
+  const badges = [...inset.matchAll(/<rect[^>]*width="([\d.]+)"[^>]*x="([\d.]+)" class="need-badge"/g)];
+  assert.ok(badges.length > 0, 'numbered badges');
+  for (const b of badges)
+    assert.ok(Number(b[2]) >= x0 && Number(b[2]) + Number(b[1]) <= x1, `badge at x=${b[2]} outside [${x0}, ${x1}]`);
   // Every tick: its address and its x. Inside the window the scale is linear: x grows with the address at one rate.
   const ticks = [
     ...inset.matchAll(/<g[^>]*data-addr="(0x[0-9a-f]+)"[^>]*class="tick[^"]*">\s*<line[^>]*x1="([\d.]+)"/g),
