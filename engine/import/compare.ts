@@ -278,18 +278,12 @@ function checkSeamcallFailure(
   const line = `virt/tdx: SEAMCALL (${hex64(parseInt(want.leaf, 16))}) failed: ${want.status}`;
   const at = res.log.indexOf(line);
   const failing = res.log.find((l) => /SEAMCALL \(/.test(l));
-  const emulated = res.ok
-    ? `module initialized, ${res.pamtKb} KB allocated for PAMT`
-    : `${failing ?? res.log[res.log.length - 1] ?? 'failed'}, module initialization failed (${res.errnoValue})`;
+  const emulated = flowEmulated(
+    res,
+    `${failing ?? res.log[res.log.length - 1] ?? 'failed'}, module initialization failed (${res.errnoValue})`,
+  );
   const prediction = flowPrediction(host, res);
-  if (res.ok || at < 0)
-    return {
-      ...base,
-      prediction,
-      emulated,
-      verdict: 'disagree',
-      notes: [...notes, `the emulator does not print "${line}"`],
-    };
+  if (res.ok || at < 0) return notPrinted(base, prediction, emulated, notes, line);
   if (b.errno !== undefined && b.errno !== res.errnoValue) {
     return {
       ...base,
@@ -316,19 +310,32 @@ function checkPrecondition(
   const notes = [`kernel variant ${b.variant} (${b.variant_reason})`];
   const res = initTdx(host, b.variant, { includePlan: false });
   const line = `virt/tdx: ${b.failure}`;
-  const emulated = res.ok
-    ? `module initialized, ${res.pamtKb} KB allocated for PAMT`
-    : (res.log[res.log.length - 1] ?? 'failed');
+  const emulated = flowEmulated(res, res.log[res.log.length - 1] ?? 'failed');
   const prediction = flowPrediction(host, res);
-  if (res.ok || !res.log.includes(line))
-    return {
-      ...base,
-      prediction,
-      emulated,
-      verdict: 'disagree',
-      notes: [...notes, `the emulator does not print "${line}"`],
-    };
+  if (res.ok || !res.log.includes(line)) return notPrinted(base, prediction, emulated, notes, line);
   return { ...base, prediction, emulated, verdict: 'agree', notes };
+}
+
+/** What the whole init flow gave, in the kernel's words: its PAMT line on success, else `failed`. */
+function flowEmulated(res: InitResult, failed: string): string {
+  return res.ok ? `module initialized, ${res.pamtKb} KB allocated for PAMT` : failed;
+}
+
+/** The boot printed a line the emulated flow does not: they disagree. */
+function notPrinted(
+  base: Pick<BootCheck, 'source' | 'variant' | 'printed'>,
+  prediction: BootCheck['prediction'],
+  emulated: string,
+  notes: string[],
+  line: string,
+): BootCheck {
+  return {
+    ...base,
+    prediction,
+    emulated,
+    verdict: 'disagree',
+    notes: [...notes, `the emulator does not print "${line}"`],
+  };
 }
 
 /** Human lines for one boot's result. */

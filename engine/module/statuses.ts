@@ -46,6 +46,22 @@ export const STATUS = {
 export type StatusName = keyof typeof STATUS;
 export const STATUS_NAMES = Object.keys(STATUS) as StatusName[];
 
+/**
+ * TDH.SYS.CONFIG statuses whose first detail byte is the failing TDMR's
+ * index (config-checks.ts puts it there with withInfo; tdx-module.md, the
+ * check order).
+ */
+export const TDMR_INDEX_STATUSES: ReadonlySet<string> = new Set<StatusName>([
+  'TDX_INVALID_TDMR',
+  'TDX_NON_ORDERED_TDMR',
+  'TDX_TDMR_OUTSIDE_CMRS',
+  'TDX_INVALID_PAMT',
+  'TDX_PAMT_OUTSIDE_CMRS',
+  'TDX_PAMT_OVERLAP',
+  'TDX_INVALID_RESERVED_IN_TDMR',
+  'TDX_NON_ORDERED_RESERVED_IN_TDMR',
+]);
+
 /** Register operand ids the module puts in the detail bits (OPERAND_ID_*). */
 export const OPERAND_ID = { RAX: 0n, RCX: 1n, RDX: 2n, R8: 8n } as const;
 

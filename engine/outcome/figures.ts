@@ -9,20 +9,8 @@ import { planTdmrs, type Plan } from '../kernel/construct.js';
 import { pamtTotal } from '../kernel/pamt.js';
 import { fillOutTdmrs } from '../kernel/tdmr.js';
 import { summarizePlan, nodeOfAddress } from '../format/plan-summary.js';
-import { STATUS, statusFields, statusName } from '../module/statuses.js';
+import { STATUS, statusFields, statusName, TDMR_INDEX_STATUSES } from '../module/statuses.js';
 import type { FailedTdmr, PamtFigures, ReservedNeed } from './types.js';
-
-/** TDH.SYS.CONFIG statuses whose detail names a TDMR (tdx-module.md, check order). */
-const TDMR_STATUSES = new Set<string>([
-  'TDX_INVALID_TDMR',
-  'TDX_NON_ORDERED_TDMR',
-  'TDX_TDMR_OUTSIDE_CMRS',
-  'TDX_INVALID_PAMT',
-  'TDX_PAMT_OUTSIDE_CMRS',
-  'TDX_PAMT_OVERLAP',
-  'TDX_INVALID_RESERVED_IN_TDMR',
-  'TDX_NON_ORDERED_RESERVED_IN_TDMR',
-]);
 
 export function pamtFigures(host: Host, plan: Plan | null, kept: boolean, printedKb: number | null): PamtFigures {
   if (!plan) return { printedKb, bytes: 0, kb: 0, percent: 0, tdxBytes: 0, kept: false, nodes: [] };
@@ -70,7 +58,7 @@ export function failedTdmrOf(host: Host, plan: Plan | null, status: string | nul
   if (!status) return null;
   const value = BigInt(status);
   const name = statusName(value);
-  if (!name || !TDMR_STATUSES.has(name)) return null;
+  if (!name || !TDMR_INDEX_STATUSES.has(name)) return null;
   const f = statusFields(value);
   if (f.tdmr === undefined) return null;
   const t = plan.tdmrs[f.tdmr];

@@ -9,7 +9,7 @@ import type { SeamcallRecord } from '../flow/seamcall.js';
 import { HotplugMemory, type HotplugOutcome } from '../hotplug/memory.js';
 import { leafDisplayName } from '../module/leaves.js';
 import type { SysState } from '../module/module.js';
-import { decodeStatus } from '../module/statuses.js';
+import { decodeStatus, TDMR_INDEX_STATUSES } from '../module/statuses.js';
 import type { EventRange, Scenario, ScenarioEvent } from './types.js';
 import type { Plan } from '../kernel/construct.js';
 import type { LogLevel, LogLine } from '../kernel/log.js';
@@ -41,18 +41,6 @@ export interface FailedTdmrJson {
   pamtEnd: string;
   pamtSize: string;
 }
-
-/** TDH.SYS.CONFIG statuses whose first detail byte is a TDMR index. */
-const TDMR_INDEX_STATUSES = new Set([
-  'TDX_INVALID_TDMR',
-  'TDX_NON_ORDERED_TDMR',
-  'TDX_TDMR_OUTSIDE_CMRS',
-  'TDX_INVALID_PAMT',
-  'TDX_PAMT_OUTSIDE_CMRS',
-  'TDX_PAMT_OVERLAP',
-  'TDX_INVALID_RESERVED_IN_TDMR',
-  'TDX_NON_ORDERED_RESERVED_IN_TDMR',
-]);
 
 function failedTdmrJson(plan: Plan | undefined, status: bigint, name: string, host: Host): FailedTdmrJson | undefined {
   if (!plan?.ok || !TDMR_INDEX_STATUSES.has(name)) return undefined;

@@ -18,6 +18,7 @@ import { EventWriter } from './events.js';
 import { HostTextWriter, hostTextBytes } from './host-text.js';
 import { openDatabase } from './open.js';
 import { Sql } from './sql.js';
+import type { RunColumns } from './runs.js';
 
 export interface RecoverReport {
   sessions: number;
@@ -112,25 +113,10 @@ interface HostRow {
   digest: string;
   created_at: string;
 }
-interface RunRow {
+interface RunRow extends RunColumns {
   k: number;
-  session_id: number;
-  host_id: number | null;
-  kind: string;
-  engine_version: string;
-  kernel_variant: string;
-  status: string;
-  label: string | null;
-  stage: string | null;
-  errno: string | null;
-  tdmr_count: number | null;
-  tdx_bytes: number | null;
-  pamt_kb: number | null;
-  event_count: number;
-  summary: string | null;
   payload: string | Buffer | null;
   payload_codec: string | null;
-  created_at: string;
 }
 
 /** Salvages `src` into a new notebook at `tmp` (created); returns what was kept and lost. */

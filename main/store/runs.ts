@@ -13,15 +13,14 @@ import {
   type StoredTdmr,
 } from './types.js';
 
-interface RunRow {
-  id: number;
+/** The columns of the runs table as SQLite gives them (recover.ts reads them unchecked, as strings). */
+export interface RunColumns<Kind = string, Status = string> {
   session_id: number;
   host_id: number | null;
-  host_name: string | null;
-  kind: RunRecord['kind'];
+  kind: Kind;
   engine_version: string;
   kernel_variant: string;
-  status: RunRecord['status'];
+  status: Status;
   label: string | null;
   stage: string | null;
   errno: string | null;
@@ -31,6 +30,11 @@ interface RunRow {
   event_count: number;
   summary: string | null;
   created_at: string;
+}
+
+interface RunRow extends RunColumns<RunRecord['kind'], RunRecord['status']> {
+  id: number;
+  host_name: string | null;
 }
 
 const SELECT = `
