@@ -125,3 +125,80 @@ test('interactive map in Chromium: keys zoom and pan, hover finds shapes, select
     await browser.close();
   }
 });
+
+test('the crosshair reads the exact address under the pointer; Shift+drag measures between two points; Escape clears it', async () => {
+  const exe = findChromium(process.env.TDX_LAB_CHROMIUM);
+  const bundle = await build({
+    entryPoints: [fileURLToPath(new URL('../../renderer/map/index.js', import.meta.url))],
+    bundle: true,
+    format: 'iife',
+    globalName: 'TdxMap',
+    platform: 'browser',
+    write: false,
+    logLevel: 'error',
+  });
+  const { host, plan } = plannedGoldenCases('upstream').find((c) => c.name === 'server-2s-256g')!;
+  assert.ok(plan.ok);
+  const browser = await chromium.launch({ executablePath: exe, args: CHROMIUM_ARGS, headless: true });
+  try {
+    const page = await browser.newPage({ viewport: { width: 1300, height: 700 } });
+    await page.setContent('<!doctype html><html><body style="margin:0"><svg id="m"></svg></body></html>');
+    await page.addScriptTag({ content: bundle.outputFiles[0].text });
+    const t1 = plan.tdmrs[1];
+    await page.evaluate(
+      ({ host, plan, domain }) => {
+        const w = window as unknown as Record<string, unknown> & {
+          TdxMap: typeof import('../../renderer/map/index.js');
+        };
+        const measures: Array<[number, number] | null> = [];
+        w.measures = measures;
+        const model = w.TdxMap.buildMapModel({ host, plan });
+        const map = w.TdxMap.drawMap(document.getElementById('m') as unknown as SVGSVGElement, model, {
+          width: 1200,
+          height: 420,
+          interactive: true,
+          onMeasure: (r) => measures.push(r),
+        });
+        map.setDomain(domain);
+      },
+      { host, plan, domain: [t1.base, t1.base + t1.size] as [number, number] },
+    );
+    const box = (await page.locator('svg .track-tdmr .track-bg').boundingBox())!;
+    const y = box.y + box.height / 2;
+    const addrAt = async (fx: number) => {
+      await page.mouse.move(box.x + box.width * fx, y);
+      const a = await page.locator('svg .crosshair').getAttribute('data-addr');
+      assert.ok(a, 'a crosshair under the pointer');
+      assert.equal(await page.locator('svg .crosshair-text').textContent(), a, 'its label is the exact address');
+      return BigInt(a);
+    };
+    const a = await addrAt(0.3);
+    const b = await addrAt(0.7);
+    // Linear inside TDMR 1 (no collapsed gap there): 40% of the width is 40% of its 1 GiB-aligned size.
+    assert.ok(a >= BigInt(t1.base) && b < BigInt(t1.base + t1.size), `${a} and ${b} inside TDMR 1`);
+    const share = Number(b - a) / t1.size;
+    assert.ok(Math.abs(share - 0.4) < 0.01, `40% of the window apart: ${share}`);
+
+    await page.keyboard.down('Shift');
+    await page.mouse.move(box.x + box.width * 0.3, y);
+    await page.mouse.down();
+    await page.mouse.move(box.x + box.width * 0.5, y);
+    await page.mouse.move(box.x + box.width * 0.7, y);
+    await page.mouse.up();
+    await page.keyboard.up('Shift');
+    const m = page.locator('svg .measure');
+    assert.equal(await m.getAttribute('data-range'), `0x${a.toString(16)},0x${b.toString(16)}`);
+    assert.equal(await m.getAttribute('data-length'), `0x${(b - a).toString(16)}`);
+    assert.match((await m.textContent()) ?? '', new RegExp(`Δ 0x${(b - a).toString(16)} · \\d`));
+    const last = await page.evaluate(() => (window as unknown as { measures: unknown[] }).measures.at(-1));
+    assert.deepEqual(last, [Number(a), Number(b)], 'onMeasure reports the range');
+    // The measure stays through a pan, and Escape clears it.
+    await page.focus('svg#m');
+    await page.keyboard.press('ArrowRight');
+    assert.equal(await page.locator('svg .measure').count(), 1, 'kept through a pan');
+    await page.keyboard.press('Escape');
+    assert.equal(await page.locator('svg .measure').count(), 0, 'cleared by Escape');
+  } finally {
+    await browser.close();
+  }
+});
