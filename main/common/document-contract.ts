@@ -106,8 +106,6 @@ export interface DocumentBrief {
   omitted: { memblock: number; memlist: number };
   /** The whole space at OVERVIEW_PIXELS, compressed: the first draw and the minimap. */
   overview: MapModel;
-  /** Log and SEAMCALL rows to shapes (engine/outcome/links.ts), computed where the whole host is. */
-  links: ShapeLinks;
   /** How many TDMR rows documentRows pages through. */
   tdmrRows: number;
 }
@@ -117,6 +115,10 @@ export interface OpenedDocument {
   /** The Outcome; whole when `brief` is null, else without the arrays `brief.omitted` names. */
   outcome: Outcome;
   brief: DocumentBrief | null;
+  /** Log and SEAMCALL rows to shapes (engine/outcome/links.ts), computed where the whole host is. */
+  links: ShapeLinks;
+  /** How long each phase of the open took on the Node side, in order (what the bench prints). */
+  phases: Array<{ phase: string; ms: number }>;
 }
 
 export type OpenDocumentResult =
