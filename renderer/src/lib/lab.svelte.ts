@@ -93,9 +93,22 @@ export class LabState {
         (await this.api.documentRows({ docId, table: 'tdmrs', from, count })).rows as TdmrRow[],
     };
   });
+  /** A big host's details panel: a TDMR's row and the TDX memory in a range, from its document. */
+  detailsRemote = $derived.by(() => {
+    const docId = this.docId;
+    if (!this.brief || !docId) return null;
+    return {
+      row: async (index: number) =>
+        (await this.api.documentRows({ docId, table: 'tdmrs', from: index, count: 1 })).rows[0] as TdmrRow | undefined,
+      tdxIn: (start: number, end: number, limit: number) =>
+        this.api.documentShapes({ docId, kind: 'tdx-memory', start, end, limit }),
+    };
+  });
   /** A run counter so stale answers (an older click) never overwrite newer ones. */
   #seq = 0;
   #selectSeq = 0;
+  /** The notice a cancel left, cleared when a document opens after it. */
+  #cancelNotice: string | null = null;
 
   constructor(readonly api: TdxLabApi) {
     api.onProgress((e) => {
@@ -204,6 +217,7 @@ export class LabState {
         void this.api.closeDocument({ docId: r.docId }).catch(() => {});
         return;
       }
+      if (this.notice === this.#cancelNotice) this.notice = null;
       this.show(doc, { outcome: r.outcome, engineVersion: r.engineVersion, links: r.links }, r);
     } catch (e) {
       if (seq !== this.#seq) return;
@@ -239,7 +253,8 @@ export class LabState {
     ++this.#seq;
     this.opening = null;
     this.busy = false;
-    this.notice = `Stopped opening ${o.name}; ${this.doc ? `${this.doc.name} is still shown` : 'nothing else was open'}.`;
+    this.notice =
+      this.#cancelNotice = `Stopped opening ${o.name}; ${this.doc ? `${this.doc.name} is still shown` : 'nothing else was open'}.`;
     try {
       await this.api.cancelOpen({ requestId: o.requestId });
     } catch (e) {
