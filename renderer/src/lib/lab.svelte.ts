@@ -211,7 +211,10 @@ export class LabState {
     this.error = null;
     this.opening = { requestId, name: doc.name, phase: 'send', message: `sending ${doc.name} to be opened` };
     try {
+      // Marks for the bench (tests/bench/map-scale.bench.ts): when the text left the page and the answer came back.
+      performance.mark('tdx-open-send');
       const r = await this.api.openDocument({ requestId, text: doc.text, variant: this.variant, source: doc.name });
+      performance.mark('tdx-open-answer', { detail: r.cancelled ? null : r.phases });
       if (r.cancelled) return;
       if (seq !== this.#seq) {
         void this.api.closeDocument({ docId: r.docId }).catch(() => {});
