@@ -211,6 +211,18 @@ test('the TDMR table holds every row: scrolled to the last, and moved through by
   await shot('tdmr-keyboard');
 });
 
+test('the SEAMCALL table (a call per TDMR) draws only the rows in view; its last is reached by scrolling', async () => {
+  await page.getByRole('tab', { name: 'Log & SEAMCALLs' }).click();
+  await page.waitForSelector('[data-testid=seamcalls] tbody tr[data-seamcall-row]');
+  const total = Number(await page.getAttribute('[data-testid=seamcalls]', 'data-total'));
+  assert.ok(total > tdmrs, `a SEAMCALL per TDMR at least: ${total}`);
+  const drawn = await page.locator('[data-testid=seamcalls] tbody tr[data-seamcall-row]').count();
+  assert.ok(drawn < 300, `only the rows in view are in the DOM: ${drawn} of ${total}`);
+  await page.locator('#tab-panel').evaluate((el) => (el.scrollTop = el.scrollHeight));
+  await page.waitForSelector(`[data-testid=seamcalls] tbody tr[data-seamcall-row="${total - 1}"]`);
+  await shot('seamcalls-last');
+});
+
 test('no script errors in the page', () => {
   assert.deepEqual(pageErrors, []);
 });
