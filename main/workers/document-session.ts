@@ -11,6 +11,7 @@
 import type { KernelVariant } from '../../engine/host/types.js';
 import { outcomeLinks, type ShapeLinks } from '../../engine/outcome/links.js';
 import { tdmrRows, type TdmrRow } from '../../engine/outcome/rows.js';
+import { keySeamcalls } from '../../engine/outcome/log-excerpt.js';
 import type { Outcome } from '../../engine/outcome/types.js';
 import {
   buildMapIndex,
@@ -106,9 +107,15 @@ export class DocumentSession {
       ...o,
       host: { ...o.host, memblock: [] },
       plan: o.plan ? { ...o.plan, memlist: [] } : null,
+      seamcalls: [],
     };
     const brief: DocumentBrief = {
-      omitted: { memblock: o.host.memblock.length, memlist: o.plan?.memlist.length ?? 0 },
+      omitted: {
+        memblock: o.host.memblock.length,
+        memlist: o.plan?.memlist.length ?? 0,
+        seamcalls: o.seamcalls.length,
+      },
+      keySeamcalls: [...keySeamcalls(o)],
       overview: this.#timed('overview', () =>
         this.window({ domain: [0, this.index.top], pixels: OVERVIEW_PIXELS, compressHoles: true }),
       ),
@@ -124,6 +131,10 @@ export class DocumentSession {
   tableRows(table: DocumentTable, from: number, count: number): { total: number; rows: unknown[] } {
     if (table === 'tdmrs') {
       const all = this.rows;
+      return { total: all.length, rows: all.slice(from, from + count) };
+    }
+    if (table === 'seamcalls') {
+      const all = this.outcome.seamcalls;
       return { total: all.length, rows: all.slice(from, from + count) };
     }
     const kind: ShapeKind = table === 'memblock' ? 'memblock' : 'tdx-memory';

@@ -16,6 +16,7 @@ import type {
 } from '../../../main/common/api-contract.js';
 import type { DocumentBrief } from '../../../main/common/document-contract.js';
 import type { TdmrRow } from '../../../engine/outcome/rows.js';
+import type { SeamcallRecord } from '../../../engine/flow/seamcall.js';
 import type { Resolution } from '../../../renderer/map/find.js';
 import { buildMapModel, mapInputFromOutcome, type MapModel, type MapShape } from '../../../renderer/map/index.js';
 
@@ -91,6 +92,18 @@ export class LabState {
       total: b.tdmrRows,
       page: async (from: number, count: number) =>
         (await this.api.documentRows({ docId, table: 'tdmrs', from, count })).rows as TdmrRow[],
+    };
+  });
+  /** A big host's SEAMCALL table, read page by page from its document. */
+  seamcallRemote = $derived.by(() => {
+    const docId = this.docId;
+    const b = this.brief;
+    if (!b || !docId) return null;
+    return {
+      total: b.omitted.seamcalls,
+      keys: b.keySeamcalls,
+      page: async (from: number, count: number) =>
+        (await this.api.documentRows({ docId, table: 'seamcalls', from, count })).rows as SeamcallRecord[],
     };
   });
   /** A big host's details panel: a TDMR's row and the TDX memory in a range, from its document. */
