@@ -223,6 +223,16 @@ test('the SEAMCALL table (a call per TDMR) draws only the rows in view; its last
   await shot('seamcalls-last');
 });
 
+test('a kernel switch on the big host, cancelled, leaves the host on its kernel', async () => {
+  await page.selectOption('[data-testid=variant-select]', 'dpamt');
+  await page.waitForSelector('[data-testid=open-progress]', { timeout: OPEN_MS });
+  await page.click('[data-testid=open-cancel]');
+  await page.waitForSelector('[data-testid=open-progress]', { state: 'detached' });
+  assert.equal(await page.inputValue('[data-testid=variant-select]'), 'upstream');
+  assert.equal(await summaryHost(), hostName);
+  assert.match((await page.textContent('[data-testid=summary]')) ?? '', /upstream/);
+});
+
 test('no script errors in the page', () => {
   assert.deepEqual(pageErrors, []);
 });

@@ -269,6 +269,8 @@ export class LabState {
     ++this.#seq;
     this.opening = null;
     this.busy = false;
+    // A kernel switch that was stopped: the toolbar shows the kernel of what is still shown.
+    if (this.outcome && !this.doc?.runId) this.variant = this.outcome.subject.kernel;
     this.notice =
       this.#cancelNotice = `Stopped opening ${o.name}; ${this.doc ? `${this.doc.name} is still shown` : 'nothing else was open'}.`;
     try {
