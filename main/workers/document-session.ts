@@ -119,7 +119,8 @@ export class DocumentSession {
       overview: this.#timed('overview', () =>
         this.window({ domain: [0, this.index.top], pixels: OVERVIEW_PIXELS, compressHoles: true }),
       ),
-      tdmrRows: this.#timed('rows', () => this.rows.length),
+      // One row per TDMR (engine/outcome/rows.ts); the rows themselves are built when a page is asked for.
+      tdmrRows: o.plan?.tdmrs.length ?? 0,
     };
     return { docId, outcome, brief, links, phases: this.phases };
   }
