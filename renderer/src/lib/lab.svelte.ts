@@ -1,6 +1,7 @@
 /**
- * The app's state: what is open, its Outcome (computed by the engine in the
- * Node side's worker pool, never here), the map model built from it and the
+ * The app's state: what is open, its Outcome (computed by the engine on the
+ * Node side, in the document's own worker thread, never here), the map model
+ * built from it (a big host's: its overview, then windows) and the
  * selection. One reactive object (Svelte 5 runes) that every panel reads;
  * actions go through the API bridge only.
  */
