@@ -10,6 +10,7 @@ import { z } from 'zod';
 import type { ShapeLinks } from '../../engine/outcome/links.js';
 import type { TdmrRow } from '../../engine/outcome/rows.js';
 import type { Outcome } from '../../engine/outcome/types.js';
+import type { SeamcallRecord } from '../../engine/flow/seamcall.js';
 import type { MapModel, MapShape } from '../../renderer/map/types.js';
 import type { Resolution } from '../../renderer/map/find.js';
 import { variantSchema } from './kernel-schema.js';
@@ -69,10 +70,10 @@ export const DOCUMENT_ARGS = {
     pixels: z.number().int().min(1, 'must be at least 1').max(16384, 'is more than 16384'),
     compressHoles: z.boolean(),
   }),
-  /** A page of one of a document's tables: TDMR rows, memblock regions or TDX memory regions. */
+  /** A page of one of a document's tables: TDMR rows, memblock regions, TDX memory regions or SEAMCALLs. */
   documentRows: z.strictObject({
     docId,
-    table: z.enum(['tdmrs', 'memblock', 'tdx-memory']),
+    table: z.enum(['tdmrs', 'memblock', 'tdx-memory', 'seamcalls']),
     from: z.number().int().min(0, 'must not be negative'),
     count: z.number().int().min(1, 'must be at least 1').max(1000, 'is more than 1000'),
   }),
@@ -94,20 +95,21 @@ export const DOCUMENT_ARGS = {
 } as const;
 
 export type WindowArgs = { domain: [number, number]; pixels: number; compressHoles: boolean };
-export type DocumentTable = 'tdmrs' | 'memblock' | 'tdx-memory';
+export type DocumentTable = 'tdmrs' | 'memblock' | 'tdx-memory' | 'seamcalls';
 
 /** What a big host's Outcome leaves out, and how to reach it instead. */
 export interface DocumentBrief {
   /**
-   * outcome.host.memblock and outcome.plan.memlist are empty in the answer;
-   * these are their real lengths. Their shapes come by window (mapWindow),
-   * page (documentRows) or range (documentShapes).
+   * outcome.host.memblock, outcome.plan.memlist and outcome.seamcalls are
+   * empty in the answer; these are their real lengths. Their shapes come by
+   * window (mapWindow), page (documentRows) or range (documentShapes); the
+   * SEAMCALLs by page (documentRows, table `seamcalls`).
    */
-  omitted: { memblock: number; memlist: number };
+  omitted: { memblock: number; memlist: number; seamcalls: number };
+  /** The SEAMCALL rows the verdict and findings point at (engine/outcome/log-excerpt.ts keySeamcalls). */
+  keySeamcalls: number[];
   /** The whole space at OVERVIEW_PIXELS, compressed: the first draw and the minimap. */
   overview: MapModel;
-  /** Log and SEAMCALL rows to shapes (engine/outcome/links.ts), computed where the whole host is. */
-  links: ShapeLinks;
   /** How many TDMR rows documentRows pages through. */
   tdmrRows: number;
 }
@@ -117,6 +119,10 @@ export interface OpenedDocument {
   /** The Outcome; whole when `brief` is null, else without the arrays `brief.omitted` names. */
   outcome: Outcome;
   brief: DocumentBrief | null;
+  /** Log and SEAMCALL rows to shapes (engine/outcome/links.ts), computed where the whole host is. */
+  links: ShapeLinks;
+  /** How long each phase of the open took on the Node side, in order (what the bench prints). */
+  phases: Array<{ phase: string; ms: number }>;
 }
 
 export type OpenDocumentResult =
@@ -128,7 +134,7 @@ export interface DocumentResults {
   cancelOpen: { cancelled: boolean };
   closeDocument: { closed: boolean };
   mapWindow: MapModel;
-  documentRows: { total: number; rows: Array<TdmrRow | MapShape> };
+  documentRows: { total: number; rows: Array<TdmrRow | MapShape | SeamcallRecord> };
   documentShapes: { total: number; shapes: MapShape[] };
   documentShape: MapShape | null;
   findInDocument: Resolution;

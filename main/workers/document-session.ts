@@ -11,6 +11,7 @@
 import type { KernelVariant } from '../../engine/host/types.js';
 import { outcomeLinks, type ShapeLinks } from '../../engine/outcome/links.js';
 import { tdmrRows, type TdmrRow } from '../../engine/outcome/rows.js';
+import { keySeamcalls } from '../../engine/outcome/log-excerpt.js';
 import type { Outcome } from '../../engine/outcome/types.js';
 import {
   buildMapIndex,
@@ -36,28 +37,57 @@ export const SLIM_ABOVE = 40_000;
 
 export type Progress = (phase: string, message: string) => void;
 
+/** How long each phase of an open took on the Node side (the bench prints them). */
+export interface PhaseTime {
+  phase: string;
+  ms: number;
+}
+
 export class DocumentSession {
   readonly outcome: Outcome;
   readonly index: MapIndex;
   readonly slim: boolean;
   #links: ShapeLinks | null = null;
   #rows: TdmrRow[] | null = null;
+  /** Each phase of the open and of the first brief, in order. */
+  readonly phases: PhaseTime[];
 
-  private constructor(outcome: Outcome) {
+  private constructor(outcome: Outcome, index: MapIndex, phases: PhaseTime[]) {
     this.outcome = outcome;
-    this.index = buildMapIndex(mapInputFromOutcome(outcome));
+    this.index = index;
+    this.phases = phases;
     this.slim = outcome.host.memblock.length + (outcome.plan?.memlist.length ?? 0) > SLIM_ABOVE;
   }
 
   /** Parses, validates and analyses a document; bad input throws InputError naming the file and the JSON path. */
   static open(text: string, source: string, variant: KernelVariant, progress: Progress): DocumentSession {
+    const phases: PhaseTime[] = [];
+    let t = performance.now();
+    let phase = '';
+    const next = (p: string, message: string) => {
+      const now = performance.now();
+      if (phase) phases.push({ phase, ms: now - t });
+      t = now;
+      phase = p;
+      progress(p, message);
+    };
     const mb = (text.length / 1e6).toFixed(1);
-    progress('parse', `parsing ${source} (${mb} MB)`);
+    next('parse', `parsing ${source} (${mb} MB)`);
     const json = parseJsonText(source, text);
-    progress('analyze', `validating and analysing ${source} on ${variant}: plan, init flow, findings`);
+    next('analyze', `validating and analysing ${source} on ${variant}: plan, init flow, findings`);
     const outcome = outcomeOfJson(source, json, { kernel: variant, kernelGiven: true });
-    progress('map', `laying out the map of ${outcome.host.memblock.length.toLocaleString('en-US')} memblock regions`);
-    return new DocumentSession(outcome);
+    next('map', `laying out the map of ${outcome.host.memblock.length.toLocaleString('en-US')} memblock regions`);
+    const index = buildMapIndex(mapInputFromOutcome(outcome));
+    phases.push({ phase, ms: performance.now() - t });
+    return new DocumentSession(outcome, index, phases);
+  }
+
+  /** Runs one step of the first brief and notes its time. */
+  #timed<T>(phase: string, f: () => T): T {
+    const t = performance.now();
+    const v = f();
+    this.phases.push({ phase, ms: performance.now() - t });
+    return v;
   }
 
   get links(): ShapeLinks {
@@ -71,19 +101,28 @@ export class DocumentSession {
   /** What the renderer gets: the Outcome (slimmed when big), and for a big host the overview and links. */
   brief(docId: string): OpenedDocument {
     const o = this.outcome;
-    if (!this.slim) return { docId, outcome: o, brief: null };
+    const links = this.#timed('links', () => this.links);
+    if (!this.slim) return { docId, outcome: o, brief: null, links, phases: this.phases };
     const outcome: Outcome = {
       ...o,
       host: { ...o.host, memblock: [] },
       plan: o.plan ? { ...o.plan, memlist: [] } : null,
+      seamcalls: [],
     };
     const brief: DocumentBrief = {
-      omitted: { memblock: o.host.memblock.length, memlist: o.plan?.memlist.length ?? 0 },
-      overview: this.window({ domain: [0, this.index.top], pixels: OVERVIEW_PIXELS, compressHoles: true }),
-      links: this.links,
-      tdmrRows: this.rows.length,
+      omitted: {
+        memblock: o.host.memblock.length,
+        memlist: o.plan?.memlist.length ?? 0,
+        seamcalls: o.seamcalls.length,
+      },
+      keySeamcalls: [...keySeamcalls(o)],
+      overview: this.#timed('overview', () =>
+        this.window({ domain: [0, this.index.top], pixels: OVERVIEW_PIXELS, compressHoles: true }),
+      ),
+      // One row per TDMR (engine/outcome/rows.ts); the rows themselves are built when a page is asked for.
+      tdmrRows: o.plan?.tdmrs.length ?? 0,
     };
-    return { docId, outcome, brief };
+    return { docId, outcome, brief, links, phases: this.phases };
   }
 
   window(w: WindowArgs): MapModel {
@@ -93,6 +132,10 @@ export class DocumentSession {
   tableRows(table: DocumentTable, from: number, count: number): { total: number; rows: unknown[] } {
     if (table === 'tdmrs') {
       const all = this.rows;
+      return { total: all.length, rows: all.slice(from, from + count) };
+    }
+    if (table === 'seamcalls') {
+      const all = this.outcome.seamcalls;
       return { total: all.length, rows: all.slice(from, from + count) };
     }
     const kind: ShapeKind = table === 'memblock' ? 'memblock' : 'tdx-memory';

@@ -893,6 +893,8 @@ export function drawMap(svgEl: SVGSVGElement, model0: MapModel, options: DrawOpt
       scale = fullScale().withDomain(clampDomain(scale.domain));
       render();
       if (zoom) syncZoom();
+      // The tooltip follows the new model too (a big host's window arriving under the pointer).
+      refreshHover();
     },
     shapesAt(addr) {
       return findShapesAt(model, addr);

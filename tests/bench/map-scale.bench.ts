@@ -2,9 +2,10 @@
  * The map at scale, in Chromium via `tdx-lab serve` (issue 15): hosts of
  * 100,000 and 1,000,000 regions, generated here (never committed).
  *
- *  - the app as it opens a file today (the Outcome whole to the page, the
- *    map model built there): file chosen → map drawn, the page's JS heap
- *    after, and zoom/pan frames (keys on the map, which redraw at once);
+ *  - the app as the user opens a file (file input → the document worker →
+ *    the map drawn in the page), with the time of each phase (page and
+ *    Node side), the page's JS heap after, and zoom/pan frames as keys on
+ *    the map, each with the time until its level-of-detail window is drawn;
  *  - the document path (main/workers/documents.ts): the file read in the
  *    page and opened in its own worker (parse, validate, analyse, map
  *    index), the slim Outcome and overview back, then level-of-detail
@@ -46,40 +47,110 @@ async function heap(page: Page): Promise<number> {
   return h.usedSize;
 }
 
+/** What the page saw while a file opened: page-side times (ms from the file input's change event) and the Node side's phases. */
+interface OpenTimeline {
+  send: number;
+  answer: number;
+  drawn: number;
+  progress: Array<{ phase: string; at: number }>;
+  phases: Array<{ phase: string; ms: number }>;
+}
+
 async function appPath(page: Page, label: string, file: string, hostName: string, report: Report) {
-  const t0 = performance.now();
+  // Page-side clock: from the file input's change event (the file chosen) to the map drawn.
+  await page.evaluate(
+    ([sel, host]) => {
+      const w = window as unknown as { openTimeline: Promise<OpenTimeline> };
+      w.openTimeline = new Promise((done) => {
+        const progress: OpenTimeline['progress'] = [];
+        let t0 = 0;
+        document.querySelector(sel)!.addEventListener(
+          'change',
+          () => {
+            t0 = performance.now();
+            window.tdxLab!.onProgress((e) => progress.push({ phase: e.phase, at: performance.now() - t0 }));
+            const poll = () => {
+              const drawn =
+                document.querySelector('[data-testid=summary]')?.getAttribute('data-host') === host &&
+                document.querySelector('svg[data-testid=map] .plot rect');
+              if (!drawn) return requestAnimationFrame(poll);
+              const at = (name: string) => performance.getEntriesByName(name).at(-1) as PerformanceMark | undefined;
+              done({
+                send: (at('tdx-open-send')?.startTime ?? NaN) - t0,
+                answer: (at('tdx-open-answer')?.startTime ?? NaN) - t0,
+                drawn: performance.now() - t0,
+                progress,
+                phases: (at('tdx-open-answer')?.detail as OpenTimeline['phases']) ?? [],
+              });
+            };
+            requestAnimationFrame(poll);
+          },
+          { capture: true, once: true },
+        );
+      });
+    },
+    ['[data-testid=file-input]', hostName] as const,
+  );
   await page.setInputFiles('[data-testid=file-input]', file);
+  let tl: OpenTimeline;
   try {
-    await page.waitForSelector(`[data-testid=summary][data-host="${hostName}"]`, { timeout: CAP_MS });
-    await page.waitForSelector(`${MAP} .plot rect`, { timeout: CAP_MS });
+    tl = await Promise.race([
+      page.evaluate(() => (window as unknown as { openTimeline: Promise<OpenTimeline> }).openTimeline),
+      new Promise<never>((_, no) => setTimeout(() => no(new Error('cap')), CAP_MS)),
+    ]);
   } catch {
     report(`${label}: app, file chosen → map drawn`, `did not finish in ${CAP_MS / 1000} s`);
     return;
   }
-  report(`${label}: app, file chosen → map drawn`, ms(performance.now() - t0));
+  report(`${label}: app, file chosen → map drawn`, ms(tl.drawn));
+  report(`${label}:   page reads the file (File.text)`, ms(tl.send));
+  const first = tl.progress.find((p) => p.phase === 'read')?.at ?? NaN;
+  report(`${label}:   text over the bridge to the Node side`, ms(first - tl.send));
+  for (const p of tl.phases) report(`${label}:   node: ${p.phase}`, ms(p.ms));
+  const done = tl.progress.find((p) => p.phase === 'done')?.at ?? NaN;
+  report(`${label}:   answer over the bridge, parsed in the page`, ms(tl.answer - done));
+  report(`${label}:   page: state, map model and first draw`, ms(tl.drawn - tl.answer));
   report(`${label}: app, page JS heap after (CDP, after GC)`, mb(await heap(page)));
   // A frame's cost: the key's own handling plus the script that runs in the
-  // next animation frame before ours (the map's redraw, when it defers it).
-  const steps: number[] = await page.evaluate(async (sel) => {
+  // next animation frame (the map's redraw, deferred to it). For a big host
+  // each step also asks for its window: "key → window drawn" is the time
+  // until the detailed window for the new domain is on screen.
+  const steps: Array<{ frame: number; window: number }> = await page.evaluate(async (sel) => {
     const svg = document.querySelector(sel) as SVGSVGElement;
-    const out: number[] = [];
+    svg.focus();
+    const out: Array<{ frame: number; window: number }> = [];
     const keys = ['+', '+', '+', 'ArrowRight', 'ArrowRight', 'ArrowLeft', '+', '-', 'ArrowLeft', '-', '-', '-'];
+    const windowed = svg.hasAttribute('data-window');
     for (const key of [...keys, ...keys]) {
-      out.push(
-        await new Promise<number>((done) =>
-          requestAnimationFrame(() => {
-            const t = performance.now();
-            svg.dispatchEvent(new KeyboardEvent('keydown', { key, bubbles: true }));
-            const sync = performance.now() - t;
-            requestAnimationFrame((ts) => done(sync + (performance.now() - ts)));
-          }),
-        ),
+      const t = await new Promise<number>((go) => requestAnimationFrame(() => go(performance.now())));
+      svg.dispatchEvent(new KeyboardEvent('keydown', { key, bubbles: true }));
+      const sync = performance.now() - t;
+      const frame = await new Promise<number>((done) =>
+        requestAnimationFrame((ts) => done(sync + (performance.now() - ts))),
       );
+      let win = NaN;
+      if (windowed) {
+        win = await new Promise<number>((done) => {
+          const poll = () => {
+            const w = svg.getAttribute('data-window');
+            if (w && w !== 'pending' && w === svg.getAttribute('data-domain')) done(performance.now() - t);
+            else requestAnimationFrame(poll);
+          };
+          poll();
+        });
+      }
+      out.push({ frame, window: win });
     }
     return out;
   }, MAP);
-  report(`${label}: app, zoom/pan frame (median of ${steps.length})`, ms(median(steps)));
-  report(`${label}: app, zoom/pan frame (worst of ${steps.length})`, ms(Math.max(...steps)));
+  const frames = steps.map((x) => x.frame);
+  report(`${label}: app, zoom/pan frame (median of ${frames.length})`, ms(median(frames)));
+  report(`${label}: app, zoom/pan frame (worst of ${frames.length})`, ms(Math.max(...frames)));
+  const wins = steps.map((x) => x.window).filter((x) => !Number.isNaN(x));
+  if (wins.length) {
+    report(`${label}: app, key → its window drawn (median of ${wins.length})`, ms(median(wins)));
+    report(`${label}: app, key → its window drawn (worst of ${wins.length})`, ms(Math.max(...wins)));
+  }
 }
 
 async function documentPath(page: Page, label: string, file: string, report: Report) {

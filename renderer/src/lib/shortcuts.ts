@@ -14,7 +14,7 @@ export const SHORTCUTS: ReadonlyArray<{ title: string; keys: ReadonlyArray<[stri
       ['H', 'compress holes on or off'],
       ['K', 'next kernel variant'],
       ['0', 'zoom the map out to the whole address space'],
-      ['Esc', 'clear the selection (or close a dialog)'],
+      ['Esc', 'stop a host opening; else clear the selection (or close a dialog)'],
       ['Tab  Shift+Tab', 'move between the omnibox, the map, the details panel and the tabs'],
     ],
   },
@@ -32,7 +32,8 @@ export const SHORTCUTS: ReadonlyArray<{ title: string; keys: ReadonlyArray<[stri
     title: 'In a tab',
     keys: [
       ['←  →', 'the previous or next tab (on the tab row)'],
-      ['Tab', 'the rows of the table in turn (TDMRs, log lines, SEAMCALLs)'],
+      ['Tab', 'into a table: the TDMR table is one stop; log lines and SEAMCALLs in turn'],
+      ['↑  ↓  PgUp  PgDn  Home  End', 'in the TDMR table, the row above or below, a page, the first or last'],
       ['Enter', "select the row's shape on the map"],
     ],
   },

@@ -122,7 +122,9 @@ export class CompareState {
     if (src === MAP_SOURCE) {
       const lab = this.lab;
       if (!lab?.doc || !lab.outcome) throw new Error('no host is open on the map');
-      if (k === 'given') return lab.outcome;
+      // A big host's Outcome on the map is slim (its memblock and TDX memory lists stay in its document): analysed whole here.
+      if (k === 'given' && !lab.brief) return lab.outcome;
+      if (k === 'given') return analyze(lab.doc.text, lab.doc.name, lab.variant);
       if (!lab.doc.text) throw new Error(`${lab.doc.name} has no host to plan on ${k}`);
       return analyze(lab.doc.text, lab.doc.name, k);
     }
