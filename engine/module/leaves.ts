@@ -15,9 +15,11 @@ export const LEAF = {
 export type LeafName = keyof typeof LEAF;
 export const LEAF_NAMES = Object.keys(LEAF) as LeafName[];
 
+const DISPLAY_NAMES = new Map<string, string>(LEAF_NAMES.map((n) => [n, n.replace(/_/g, '.')]));
+
 /** "TDH.SYS.CONFIG" style display name. */
 export function leafDisplayName(name: LeafName): string {
-  return name.replace(/_/g, '.');
+  return DISPLAY_NAMES.get(name) ?? name.replace(/_/g, '.');
 }
 
 export function leafName(leaf: number): LeafName | undefined {

@@ -9,7 +9,7 @@
  * construction (engine/kernel/construct.ts), far faster.
  */
 import { planTdmrs } from '../kernel/construct.js';
-import { initTdxWithPlan } from '../flow/init.js';
+import { initTdxVerdict } from '../flow/init.js';
 import { expandCombination, settingsOf, type Sweep } from './expand.js';
 import { workloadFromSettings } from './axes.js';
 import { rowFromPlan, type SweepRow } from './row.js';
@@ -26,8 +26,9 @@ export function runSweepChunk(sweep: Sweep, start: number, end: number): SweepRo
     // The per-node figures come from the kernel-side plan: the one the init
     // flow built (planTdmrs over the same memblock, so planning once is
     // enough), or planTdmrs itself when init stopped before building TDMRs.
-    const { result: r, plan: built } = initTdxWithPlan(c.host, c.variant, { includePlan: false });
-    const plan = built ?? planTdmrs(c.host, c.variant);
+    // The lean flow: the same init, without the records and texts a row never shows.
+    const r = initTdxVerdict(c.host, c.variant);
+    const plan = r.plan ?? planTdmrs(c.host, c.variant);
     const flow = {
       ok: r.ok,
       stage: r.ok ? null : r.stage,
