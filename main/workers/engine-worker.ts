@@ -10,8 +10,8 @@
 import { move, transferableSymbol, valueSymbol } from 'piscina';
 import type { Host, KernelVariant } from '../../engine/host/types.js';
 import { planTdmrs, type Plan } from '../../engine/kernel/construct.js';
-import { runSweepChunk } from '../../engine/sweep/chunk.js';
-import { batchBuffers, packRows, unpackRows, type RowBatch } from '../../engine/sweep/batch.js';
+import { packSweepChunk } from '../../engine/sweep/chunk.js';
+import { batchBuffers, unpackRows, type RowBatch } from '../../engine/sweep/batch.js';
 import { sweepRowsText, type SweepTextFormat } from '../../engine/format/sweep-rows.js';
 import { runScenario, type ScenarioResult } from '../../engine/scenario/run.js';
 import type { Scenario } from '../../engine/scenario/types.js';
@@ -80,7 +80,7 @@ export default function runTask(task: EngineTask): Plan | SweepFormatResult | Sc
       return planTdmrs(task.host, task.variant);
     case 'sweep-chunk': {
       const { sweep, decoded } = sharedSweepOf(task.sweep);
-      return transferred({ batch: packRows(task.start, runSweepChunk(sweep, task.start, task.end)), decoded });
+      return transferred({ batch: packSweepChunk(sweep, task.start, task.end), decoded });
     }
     case 'sweep-format': {
       const { sweep, decoded } = sharedSweepOf(task.sweep);
