@@ -10,6 +10,7 @@
  */
 import { SZ_16M, SZ_4G, SZ_4K } from '../format/hex.js';
 import type { MemblockRegion, ReservedRange } from '../host/types.js';
+import { sortInPlace } from './sort.js';
 
 /** Half-open page-frame range. */
 interface PfnRange {
@@ -60,7 +61,7 @@ function firstEndingAfter(ranges: readonly PfnRange[], pfn: number): number {
 
 /** Sorts and merges ranges into disjoint ascending ranges. */
 function mergeRanges(ranges: PfnRange[]): PfnRange[] {
-  ranges.sort((a, b) => a.start - b.start);
+  sortInPlace(ranges, (a, b) => a.start - b.start);
   const out: PfnRange[] = [];
   for (const r of ranges) {
     const last = out[out.length - 1];
@@ -97,7 +98,7 @@ export class PamtAllocator {
       node.spanStart = Math.min(node.spanStart, start);
       node.spanEnd = Math.max(node.spanEnd, end);
     }
-    this.nodeIds = [...ids].sort((a, b) => a - b);
+    this.nodeIds = sortInPlace([...ids], (a, b) => a - b);
     this.reserved = mergeRanges(reserved.map((r) => ({ start: r.start / SZ_4K, end: r.end / SZ_4K })));
   }
 

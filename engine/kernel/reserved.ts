@@ -8,6 +8,7 @@ import { kernelProfile } from './profiles.js';
 import { firstEndingAtOrAfter } from './memlist.js';
 import type { KernelLog } from './log.js';
 import { tdxLine } from './log.js';
+import { sortInPlace } from './sort.js';
 import type { TdmrRange } from './tdmr.js';
 
 export interface ReservedArea {
@@ -83,7 +84,7 @@ export interface PamtIndex {
 
 export function buildPamtIndex(pamts: readonly { base: number; size: number }[]): PamtIndex {
   const ranges = pamts.map((p, tdmr) => ({ start: p.base, end: p.base + p.size, tdmr }));
-  ranges.sort((a, b) => a.start - b.start);
+  sortInPlace(ranges, (a, b) => a.start - b.start);
   return { ranges };
 }
 
@@ -105,7 +106,7 @@ function populatePamts(list: AreaList, tdmr: TdmrRange, index: PamtIndex): boole
   }
   const hits: { start: number; end: number; tdmr: number }[] = [];
   for (let i = lo; i < r.length && r[i].start < tdmrEnd; i++) hits.push(r[i]);
-  hits.sort((a, b) => a.tdmr - b.tdmr);
+  sortInPlace(hits, (a, b) => a.tdmr - b.tdmr);
   for (const h of hits) {
     const start = Math.max(h.start, tdmr.base);
     const end = Math.min(h.end, tdmrEnd);
@@ -130,7 +131,7 @@ export function populateReservedAreas(
   // rsvd_area_cmp_func orders by offset; areas never overlap unless a PAMT
   // was placed outside TDX memory (the kernel then WARNs), so a stable sort
   // by offset gives the kernel's order.
-  return list.areas.sort((a, b) => a.offset - b.offset);
+  return sortInPlace(list.areas, (a, b) => a.offset - b.offset);
 }
 
 /** Where a profile takes its holes from (golden README "Kernel variants"; the profile table). */

@@ -150,42 +150,45 @@ export function packRows(start: number, rows: readonly SweepRow[]): RowBatch {
 /** The rows of a batch, as runSweepChunk made them. */
 export function unpackRows(sweep: Pick<Sweep, 'axes'>, b: RowBatch): SweepRow[] {
   const rows = new Array<SweepRow>(b.count);
-  const str = (k: number): string | null => (k < 0 ? null : b.strings[k]);
-  for (let k = 0; k < b.count; k++) {
-    const o = k * NUMBERS;
-    const t = k * TEXTS;
-    const nodes: SweepNodeFigures[] = [];
-    for (let n = b.nodeStart[k]; n < b.nodeStart[k + 1]; n++) {
-      const q = n * NODE;
-      nodes.push({ nid: b.nodes[q], tdxBytes: b.nodes[q + 1], pamtKb: b.nodes[q + 2], pamtPercent: b.nodes[q + 3] });
-    }
-    const index = b.start + k;
-    // Key order as rowFromPlan builds a row: JSON output stays byte-identical.
-    rows[k] = {
-      index,
-      values: combinationValues(sweep, index),
-      ok: b.numbers[o] === 1,
-      stage: str(b.texts[t]),
-      errno: str(b.texts[t + 1]),
-      status: str(b.texts[t + 2]),
-      statusName: str(b.texts[t + 3]),
-      statusDetail: str(b.texts[t + 4]),
-      tdmrs: b.numbers[o + 1],
-      maxTdmrs: b.numbers[o + 2],
-      maxReservedUsed: b.numbers[o + 3],
-      maxReservedPerTdmr: b.numbers[o + 4],
-      pamtKb: b.numbers[o + 5],
-      pamtPercent: b.numbers[o + 6],
-      tdxBytes: b.numbers[o + 7],
-      nodes,
-      pamtMode: str(b.texts[t + 5]) as SweepRow['pamtMode'],
-      staticPamtKb: b.numbers[o + 8],
-      refcountKb: b.numbers[o + 9],
-      dynamicPamtKb: b.numbers[o + 10],
-      tdxMemoryKb: b.numbers[o + 11],
-    };
-  }
+  for (let k = 0; k < b.count; k++) rows[k] = unpackRow(sweep, b, k);
   return rows;
+}
+
+/** Row k of a batch (0 ≤ k < count), as runSweepChunk made it. */
+export function unpackRow(sweep: Pick<Sweep, 'axes'>, b: RowBatch, k: number): SweepRow {
+  const str = (i: number): string | null => (i < 0 ? null : b.strings[i]);
+  const o = k * NUMBERS;
+  const t = k * TEXTS;
+  const nodes: SweepNodeFigures[] = [];
+  for (let n = b.nodeStart[k]; n < b.nodeStart[k + 1]; n++) {
+    const q = n * NODE;
+    nodes.push({ nid: b.nodes[q], tdxBytes: b.nodes[q + 1], pamtKb: b.nodes[q + 2], pamtPercent: b.nodes[q + 3] });
+  }
+  const index = b.start + k;
+  // Key order as rowFromPlan builds a row: JSON output stays byte-identical.
+  return {
+    index,
+    values: combinationValues(sweep, index),
+    ok: b.numbers[o] === 1,
+    stage: str(b.texts[t]),
+    errno: str(b.texts[t + 1]),
+    status: str(b.texts[t + 2]),
+    statusName: str(b.texts[t + 3]),
+    statusDetail: str(b.texts[t + 4]),
+    tdmrs: b.numbers[o + 1],
+    maxTdmrs: b.numbers[o + 2],
+    maxReservedUsed: b.numbers[o + 3],
+    maxReservedPerTdmr: b.numbers[o + 4],
+    pamtKb: b.numbers[o + 5],
+    pamtPercent: b.numbers[o + 6],
+    tdxBytes: b.numbers[o + 7],
+    nodes,
+    pamtMode: str(b.texts[t + 5]) as SweepRow['pamtMode'],
+    staticPamtKb: b.numbers[o + 8],
+    refcountKb: b.numbers[o + 9],
+    dynamicPamtKb: b.numbers[o + 10],
+    tdxMemoryKb: b.numbers[o + 11],
+  };
 }
 
 /** The buffers a batch owns, for a transfer list. */

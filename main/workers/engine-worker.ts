@@ -11,8 +11,8 @@ import { move, transferableSymbol, valueSymbol } from 'piscina';
 import type { Host, KernelVariant } from '../../engine/host/types.js';
 import { planTdmrs, type Plan } from '../../engine/kernel/construct.js';
 import { packSweepChunk } from '../../engine/sweep/chunk.js';
-import { batchBuffers, unpackRows, type RowBatch } from '../../engine/sweep/batch.js';
-import { sweepRowsText, type SweepTextFormat } from '../../engine/format/sweep-rows.js';
+import { batchBuffers, type RowBatch } from '../../engine/sweep/batch.js';
+import { sweepBatchText, type SweepTextFormat } from '../../engine/format/sweep-rows.js';
 import { runScenario, type ScenarioResult } from '../../engine/scenario/run.js';
 import type { Scenario } from '../../engine/scenario/types.js';
 import { sharedSweepOf, type SharedSweep } from './shared-sweep.js';
@@ -84,7 +84,7 @@ export default function runTask(task: EngineTask): Plan | SweepFormatResult | Sc
     }
     case 'sweep-format': {
       const { sweep, decoded } = sharedSweepOf(task.sweep);
-      const pieces = task.batches.map((b) => sweepRowsText(unpackRows(sweep, b), task.format, task.nids));
+      const pieces = task.batches.map((b) => sweepBatchText(sweep, b, task.format, task.nids));
       return { text: pieces.join(task.format === 'json' ? ',' : ''), decoded };
     }
     case 'simulate':

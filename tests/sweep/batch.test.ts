@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { packSweepChunk, runSweepChunk, runSweepInProcess } from '../../engine/sweep/chunk.js';
 import { batchBuffers, mergeNodeIds, packRows, unpackRows } from '../../engine/sweep/batch.js';
 import { csvNodeIds } from '../../engine/format/sweep-csv.js';
+import { sweepBatchText, sweepRowsText } from '../../engine/format/sweep-rows.js';
 import { serverSweep } from './helpers.js';
 
 test('plan mode: unpack(pack(rows)) is the rows, key order included', () => {
@@ -88,4 +89,21 @@ test('packSweepChunk packs as it goes: the same batch as packRows(runSweepChunk)
     const whole = packSweepChunk(s, 0, s.total);
     assert.ok(whole.nodeStart[whole.count] > 4 * whole.count, `${whole.nodeStart[whole.count]} node figures`);
   }
+});
+
+test('sweepBatchText formats a batch row by row exactly as sweepRowsText(unpackRows) does, CSV and JSON', () => {
+  const s = serverSweep(
+    [
+      { axis: 'cxl_gib', values: [0, 64] },
+      { axis: 'cxl_zone', values: ['normal', 'movable'] },
+      { axis: 'max_tdmrs', values: [2, 64] },
+      { axis: 'kernel', values: ['upstream', 'dpamt'] },
+    ],
+    'init',
+  );
+  const batch = packSweepChunk(s, 1, s.total);
+  const nids = [...batch.nids, 9];
+  for (const format of ['csv', 'json'] as const)
+    assert.equal(sweepBatchText(s, batch, format, nids), sweepRowsText(unpackRows(s, batch), format, nids), format);
+  assert.equal(sweepBatchText(s, packRows(0, []), 'json', nids), '');
 });
