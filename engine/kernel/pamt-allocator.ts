@@ -104,8 +104,10 @@ export class PamtAllocator {
 
   /** Physical address of the allocation, or undefined for -ENOMEM. */
   allocContigPages(nrPages: number, nid: number): number | undefined {
-    const order = [nid, ...this.nodeIds.filter((n) => n !== nid)];
-    for (const id of order) {
+    // The preferred node first, then the others in ascending order (k = -1 is `nid`).
+    for (let k = -1; k < this.nodeIds.length; k++) {
+      const id = k < 0 ? nid : this.nodeIds[k];
+      if (k >= 0 && id === nid) continue;
       const node = this.nodes.get(id);
       if (!node) continue;
       for (const zone of ZONES) {

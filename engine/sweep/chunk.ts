@@ -11,7 +11,7 @@
 import { planTdmrs } from '../kernel/construct.js';
 import { initTdxVerdict } from '../flow/init.js';
 import { expandCombination, settingsOf, type Sweep } from './expand.js';
-import { workloadFromSettings } from './axes.js';
+import { workloadFromSettings, type LayoutMemo } from './axes.js';
 import { rowFromPlan, type SweepRow } from './row.js';
 import { RowPacker, type RowBatch } from './batch.js';
 
@@ -33,8 +33,9 @@ export function packSweepChunk(sweep: Sweep, start: number, end: number): RowBat
 
 /** Emulates combinations [start, end) in order, handing each row to `take`. */
 function eachSweepRow(sweep: Sweep, start: number, end: number, take: (row: SweepRow) => void): void {
+  const memo: LayoutMemo = {};
   for (let i = start; i < end; i++) {
-    const c = expandCombination(sweep, i);
+    const c = expandCombination(sweep, i, memo);
     const workload = workloadFromSettings(settingsOf(sweep, c.values));
     if (sweep.mode === 'plan') {
       take(rowFromPlan(i, c.values, c.host, planTdmrs(c.host, c.variant), undefined, workload));
