@@ -53,8 +53,11 @@ export function isAreaInCmr(cmrs: readonly Cmr[], start: number, end: number): b
   return false;
 }
 
-function rsvd(t: TdmrInfo, j: number): { offset: number; size: number } {
-  return t.reserved[j] ?? { offset: 0, size: 0 };
+/** An entry past the array: the kernel zero-fills it (read only, so one object serves). */
+const NO_AREA: Readonly<{ offset: number; size: number }> = Object.freeze({ offset: 0, size: 0 });
+
+function rsvd(t: TdmrInfo, j: number): Readonly<{ offset: number; size: number }> {
+  return t.reserved[j] ?? NO_AREA;
 }
 
 /**
