@@ -71,41 +71,7 @@ export function initTdxWithPlan(
   variant: KernelVariant = 'upstream',
   options: InitOptions = {},
 ): { result: InitResult; plan: Plan | null } {
-  const k = new KernelTdx(host, variant, {
-    moduleLoaded: options.moduleLoaded,
-    faults: options.faults,
-    metadata: options.metadata,
-    offlineCpus: options.offlineCpus,
-  });
-  const boot = k.runBoot();
-  let stage: InitStage = 'boot';
-  let errno: string | null = boot.platformEnabled ? null : '-ENODEV';
-  let status: bigint | undefined;
-  let plan: ResultJson | null = null;
-  let rawPlan: Plan | null = null;
-  let tdmrCount: number | null = null;
-  const took = (r: EnableOutcome): void => {
-    stage = r.stage;
-    errno = r.errno;
-    status = r.status;
-    if (r.plan) {
-      rawPlan = r.plan;
-      if (options.includePlan !== false) plan = planToResultJson(r.plan);
-      tdmrCount = r.plan.tdmrs.length;
-    }
-  };
-  if (k.bootEnable) {
-    // The profile initializes at boot (subsys_initcall): boot did everything.
-    took(k.bootEnable);
-  } else if (boot.platformEnabled) {
-    const cpus = k.cpuEnableAll();
-    if (cpus.errno) {
-      stage = 'cpu-enable';
-      errno = cpus.errno;
-      const last = k.seamcalls.records[k.seamcalls.records.length - 1];
-      if (last && last.status !== '0x0000000000000000') status = BigInt(last.status);
-    } else took(k.enable(host.memblock));
-  }
+  const { k, stage, errno, status, plan: rawPlan } = runInit(host, variant, options, true);
   const d = status !== undefined ? decodeStatus(status) : undefined;
   const result: InitResult = {
     ok: errno === null,
@@ -126,9 +92,84 @@ export function initTdxWithPlan(
       k.status === 'INITIALIZED' && k.dpamt.refcount
         ? { refcountBytes: k.dpamt.refcount.bytes, refcountKb: k.dpamt.refcount.pages * 4 }
         : null,
-    tdmrCount,
+    tdmrCount: rawPlan ? rawPlan.tdmrs.length : null,
     memlist: k.memlist.map((m) => ({ start: hex(m.start), end: hex(m.end), nid: m.nid })),
-    plan,
+    plan: rawPlan && options.includePlan !== false ? planToResultJson(rawPlan) : null,
   };
   return { result, plan: rawPlan };
+}
+
+/** What a sweep row needs of an init: the verdict and the kernel's plan, nothing printed or recorded. */
+export interface InitVerdict {
+  ok: boolean;
+  stage: InitStage;
+  errno: string | null;
+  status: string | null;
+  statusName: string | null;
+  statusDetail: string | null;
+  /** As initTdxWithPlan's: null when init stopped before the kernel built TDMRs. */
+  plan: Plan | null;
+}
+
+/**
+ * The same init as initTdxWithPlan (one flow, runInit), for sweeps: no
+ * SEAMCALL records and no result document (log texts, hex memory list) are
+ * built, only the fields a row takes, equal to the full result's.
+ */
+export function initTdxVerdict(
+  host: Host,
+  variant: KernelVariant = 'upstream',
+  options: Omit<InitOptions, 'includePlan'> = {},
+): InitVerdict {
+  const { stage, errno, status, plan } = runInit(host, variant, options, false);
+  const d = status !== undefined ? decodeStatus(status) : undefined;
+  return {
+    ok: errno === null,
+    stage,
+    errno,
+    status: d?.hex ?? null,
+    statusName: d?.name ?? null,
+    statusDetail: d?.detail ?? null,
+    plan,
+  };
+}
+
+/** Boot, CPU bring-up and tdx_enable: where init stopped, and the kernel it leaves. */
+function runInit(
+  host: Host,
+  variant: KernelVariant,
+  options: InitOptions,
+  recordSeamcalls: boolean,
+): { k: KernelTdx; stage: InitStage; errno: string | null; status: bigint | undefined; plan: Plan | null } {
+  const k = new KernelTdx(host, variant, {
+    moduleLoaded: options.moduleLoaded,
+    faults: options.faults,
+    metadata: options.metadata,
+    offlineCpus: options.offlineCpus,
+    recordSeamcalls,
+  });
+  const boot = k.runBoot();
+  let stage: InitStage = 'boot';
+  let errno: string | null = boot.platformEnabled ? null : '-ENODEV';
+  let status: bigint | undefined;
+  let plan: Plan | null = null;
+  const took = (r: EnableOutcome): void => {
+    stage = r.stage;
+    errno = r.errno;
+    status = r.status;
+    if (r.plan) plan = r.plan;
+  };
+  if (k.bootEnable) {
+    // The profile initializes at boot (subsys_initcall): boot did everything.
+    took(k.bootEnable);
+  } else if (boot.platformEnabled) {
+    const cpus = k.cpuEnableAll();
+    if (cpus.errno) {
+      stage = 'cpu-enable';
+      errno = cpus.errno;
+      const last = k.seamcalls.lastStatus;
+      if (last !== undefined && last !== 0n) status = last;
+    } else took(k.enable(host.memblock));
+  }
+  return { k, stage, errno, status, plan };
 }

@@ -64,6 +64,8 @@ export interface KernelOptions {
   metadata?: 'sys-rd' | 'sys-info';
   /** Logical CPUs offline at boot (e.g. booted with maxcpus=). */
   offlineCpus?: number[];
+  /** false: keep no SeamcallRecord (a sweep's lean run; SeamcallRunner). Default true. */
+  recordSeamcalls?: boolean;
 }
 
 /** Dynamic PAMT as the kernel set it up at init (dynamic-pamt.md §4, §6). */
@@ -118,7 +120,7 @@ export class KernelTdx {
     readonly options: KernelOptions = {},
   ) {
     this.profile = kernelProfile(variant);
-    this.seamcalls = new SeamcallRunner(this.log);
+    this.seamcalls = new SeamcallRunner(this.log, options.recordSeamcalls !== false);
     this.module = new TdxModule(moduleParamsFromHost(host), { loaded: options.moduleLoaded, faults: options.faults });
     this.cpuEnabled = new Array(this.module.numLps).fill(false);
     this.cpuOnline = new Array(this.module.numLps).fill(true);
@@ -245,8 +247,8 @@ export class KernelTdx {
     if (cpus.errno) {
       // cpuhp_setup_state() fails and tdx_enable() returns its error without a line of its own.
       this.status = 'ERROR';
-      const last = this.seamcalls.records[this.seamcalls.records.length - 1];
-      const status = last && last.status !== '0x0000000000000000' ? BigInt(last.status) : undefined;
+      const last = this.seamcalls.lastStatus;
+      const status = last !== undefined && last !== 0n ? last : undefined;
       return { ok: false, stage: 'cpu-enable', errno: cpus.errno, lp: cpus.lp, status };
     }
     const r = this.initTdxModule(memblock);

@@ -54,11 +54,22 @@ function hexRegs<T extends Record<string, bigint | undefined>>(r: T): { [K in ke
 /** Records and logs SEAMCALLs for one simulated kernel. */
 export class SeamcallRunner {
   private readonly list: SeamcallRecord[] = [];
+  /** Status of the last attempt of any leaf (undefined before the first call). */
+  lastStatus: bigint | undefined;
   /** The record successful TDH.SYS.TDMR.INIT calls are being folded into, and the last call's outputs. */
   private fold:
     { rec: SeamcallRecord; lp: number; rcx: bigint | undefined; lastOut: SeamcallResult['out'] } | undefined;
 
-  constructor(readonly log: KernelLog) {}
+  /**
+   * `recording` false: the lean run of a sweep, which needs only the
+   * verdict: no SeamcallRecord is built (their hex strings and decoded
+   * statuses are most of a combination's garbage); calls, retries, errnos,
+   * printed lines and lastStatus are the same.
+   */
+  constructor(
+    readonly log: KernelLog,
+    readonly recording = true,
+  ) {}
 
   /** Every attempt so far, in order (folded TDMR.INIT runs completed). */
   get records(): SeamcallRecord[] {
@@ -74,6 +85,8 @@ export class SeamcallRunner {
   }
 
   private record(leaf: LeafName, lp: number, args: SeamcallArgs, res: SeamcallResult, attempt: number): void {
+    this.lastStatus = res.status;
+    if (!this.recording) return;
     // Fast path: one TDMR takes size / 4 MiB successful TDMR.INIT calls; fold them into one record.
     const foldable = leaf === 'TDH_SYS_TDMR_INIT' && res.status === 0n && attempt === 1;
     if (foldable && this.fold && this.fold.lp === lp && this.fold.rcx === args.rcx) {
@@ -105,7 +118,7 @@ export class SeamcallRunner {
   recordRun(leaf: LeafName, lp: number, args: SeamcallArgs, calls: number, out: SeamcallResult['out']): void {
     const res: SeamcallResult = { status: 0n, out };
     this.record(leaf, lp, args, res, 1);
-    if (calls > 1) {
+    if (calls > 1 && this.recording) {
       const rec = this.fold!.rec;
       rec.repeat = (rec.repeat ?? 1) + calls - 1;
     }

@@ -6,6 +6,7 @@
 import type { Host } from '../host/types.js';
 import type { Plan } from '../kernel/construct.js';
 import { pamtTotal } from '../kernel/pamt.js';
+import { sortInPlace } from '../kernel/sort.js';
 
 export interface NodePamtSummary {
   nid: number;
@@ -69,7 +70,7 @@ export function summarizePlan(host: Host, plan: Plan): PlanSummary {
       maxReservedUsed = Math.max(maxReservedUsed, t.reserved.length);
     }
   }
-  const nodes = [...byNode.values()].sort((a, b) => a.nid - b.nid);
+  const nodes = sortInPlace([...byNode.values()], (a, b) => a.nid - b.nid);
   for (const n of nodes) n.pamtPercent = n.tdxBytes ? (100 * n.pamtBytes) / n.tdxBytes : 0;
   return {
     ok: plan.ok,

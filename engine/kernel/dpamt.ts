@@ -8,6 +8,7 @@ import type { Host, KernelVariant, MemblockRegion } from '../host/types.js';
 import { TDX_FEATURES0_DYNAMIC_PAMT, hasFeature } from '../module/leaves.js';
 import { moduleFeatures } from '../module/params.js';
 import { kernelProfile } from './profiles.js';
+import { sortInPlace } from './sort.js';
 
 /** What the module returns for PAMT_PAGE_BITMAP_ENTRY_BITS (metadata_sys.c: the constant 1). */
 export const PAMT_PAGE_BITMAP_ENTRY_BITS = 1;
@@ -91,7 +92,7 @@ export function refcountFits(
   bytes: number,
 ): boolean {
   // Reserved ranges may overlap one another: merge them first so no byte is taken twice.
-  const rsvd = [...host.reserved].sort((a, b) => a.start - b.start);
+  const rsvd = sortInPlace([...host.reserved], (a, b) => a.start - b.start);
   const merged: { start: number; end: number }[] = [];
   for (const x of rsvd) {
     const last = merged[merged.length - 1];

@@ -10,6 +10,7 @@
  */
 import { SZ_16M, SZ_4G, SZ_4K } from '../format/hex.js';
 import type { MemblockRegion, ReservedRange } from '../host/types.js';
+import { sortInPlace } from './sort.js';
 
 /** Half-open page-frame range. */
 interface PfnRange {
@@ -60,7 +61,7 @@ function firstEndingAfter(ranges: readonly PfnRange[], pfn: number): number {
 
 /** Sorts and merges ranges into disjoint ascending ranges. */
 function mergeRanges(ranges: PfnRange[]): PfnRange[] {
-  ranges.sort((a, b) => a.start - b.start);
+  sortInPlace(ranges, (a, b) => a.start - b.start);
   const out: PfnRange[] = [];
   for (const r of ranges) {
     const last = out[out.length - 1];
@@ -97,14 +98,16 @@ export class PamtAllocator {
       node.spanStart = Math.min(node.spanStart, start);
       node.spanEnd = Math.max(node.spanEnd, end);
     }
-    this.nodeIds = [...ids].sort((a, b) => a - b);
+    this.nodeIds = sortInPlace([...ids], (a, b) => a - b);
     this.reserved = mergeRanges(reserved.map((r) => ({ start: r.start / SZ_4K, end: r.end / SZ_4K })));
   }
 
   /** Physical address of the allocation, or undefined for -ENOMEM. */
   allocContigPages(nrPages: number, nid: number): number | undefined {
-    const order = [nid, ...this.nodeIds.filter((n) => n !== nid)];
-    for (const id of order) {
+    // The preferred node first, then the others in ascending order (k = -1 is `nid`).
+    for (let k = -1; k < this.nodeIds.length; k++) {
+      const id = k < 0 ? nid : this.nodeIds[k];
+      if (k >= 0 && id === nid) continue;
       const node = this.nodes.get(id);
       if (!node) continue;
       for (const zone of ZONES) {

@@ -8,6 +8,7 @@ import { kernelProfile } from './profiles.js';
 import { firstEndingAtOrAfter } from './memlist.js';
 import type { KernelLog } from './log.js';
 import { tdxLine } from './log.js';
+import { sortInPlace } from './sort.js';
 import type { TdmrRange } from './tdmr.js';
 
 export interface ReservedArea {
@@ -19,9 +20,11 @@ export interface ReservedArea {
   pamtOf?: number;
 }
 
-class ReservedAreasExhausted extends Error {}
-
-/** Accumulates one TDMR's areas; the (max+1)-th one fails like tdmr_add_rsvd_area(). */
+/**
+ * Accumulates one TDMR's areas; the (max+1)-th one fails like
+ * tdmr_add_rsvd_area(). Failure is a return value, not an exception: sweeps
+ * hit it on thousands of combinations, and an Error captures a stack each time.
+ */
 class AreaList {
   readonly areas: ReservedArea[] = [];
   constructor(
@@ -30,7 +33,8 @@ class AreaList {
     private readonly log: KernelLog,
   ) {}
 
-  add(addr: number, size: number, kind: ReservedArea['kind'], pamtOf?: number): void {
+  /** false when the TDMR has no room left (the warning is printed). */
+  add(addr: number, size: number, kind: ReservedArea['kind'], pamtOf?: number): boolean {
     if (this.areas.length >= this.max) {
       const end = this.tdmr.base + this.tdmr.size;
       this.log.push(
@@ -39,11 +43,12 @@ class AreaList {
           `initialization failed: TDMR [0x${this.tdmr.base.toString(16)}, 0x${end.toString(16)}): reserved areas exhausted.`,
         ),
       );
-      throw new ReservedAreasExhausted();
+      return false;
     }
     const area: ReservedArea = { offset: addr - this.tdmr.base, size, kind };
     if (pamtOf !== undefined) area.pamtOf = pamtOf;
     this.areas.push(area);
+    return true;
   }
 }
 
@@ -56,7 +61,7 @@ export type HoleSource = readonly { start: number; end: number }[];
  * prefix of a sorted list), folding ranges that start at or before the
  * previous end, adding the gap before each later one and the tail after.
  */
-function populateHoles(list: AreaList, tdmr: TdmrRange, source: HoleSource): void {
+function populateHoles(list: AreaList, tdmr: TdmrRange, source: HoleSource): boolean {
   const tdmrEnd = tdmr.base + tdmr.size;
   let prevEnd = tdmr.base;
   for (let i = firstEndingAtOrAfter(source, tdmr.base); i < source.length; i++) {
@@ -66,10 +71,10 @@ function populateHoles(list: AreaList, tdmr: TdmrRange, source: HoleSource): voi
       prevEnd = end;
       continue;
     }
-    list.add(prevEnd, start - prevEnd, 'hole');
+    if (!list.add(prevEnd, start - prevEnd, 'hole')) return false;
     prevEnd = end;
   }
-  if (prevEnd < tdmrEnd) list.add(prevEnd, tdmrEnd - prevEnd, 'hole');
+  return prevEnd >= tdmrEnd || list.add(prevEnd, tdmrEnd - prevEnd, 'hole');
 }
 
 /** PAMT ranges sorted by address, each tagged with its TDMR index. */
@@ -79,7 +84,7 @@ export interface PamtIndex {
 
 export function buildPamtIndex(pamts: readonly { base: number; size: number }[]): PamtIndex {
   const ranges = pamts.map((p, tdmr) => ({ start: p.base, end: p.base + p.size, tdmr }));
-  ranges.sort((a, b) => a.start - b.start);
+  sortInPlace(ranges, (a, b) => a.start - b.start);
   return { ranges };
 }
 
@@ -88,7 +93,7 @@ export function buildPamtIndex(pamts: readonly { base: number; size: number }[])
  * kernel's loop over all TDMRs does; found through the address-sorted index
  * instead of a scan of every TDMR.
  */
-function populatePamts(list: AreaList, tdmr: TdmrRange, index: PamtIndex): void {
+function populatePamts(list: AreaList, tdmr: TdmrRange, index: PamtIndex): boolean {
   const tdmrEnd = tdmr.base + tdmr.size;
   const r = index.ranges;
   // PAMTs are disjoint, so ends ascend with starts: binary search the first ending after the base.
@@ -101,12 +106,13 @@ function populatePamts(list: AreaList, tdmr: TdmrRange, index: PamtIndex): void 
   }
   const hits: { start: number; end: number; tdmr: number }[] = [];
   for (let i = lo; i < r.length && r[i].start < tdmrEnd; i++) hits.push(r[i]);
-  hits.sort((a, b) => a.tdmr - b.tdmr);
+  sortInPlace(hits, (a, b) => a.tdmr - b.tdmr);
   for (const h of hits) {
     const start = Math.max(h.start, tdmr.base);
     const end = Math.min(h.end, tdmrEnd);
-    list.add(start, end - start, 'pamt', h.tdmr);
+    if (!list.add(start, end - start, 'pamt', h.tdmr)) return false;
   }
+  return true;
 }
 
 /**
@@ -121,17 +127,11 @@ export function populateReservedAreas(
   log: KernelLog,
 ): ReservedArea[] | undefined {
   const list = new AreaList(tdmr, maxReserved, log);
-  try {
-    populateHoles(list, tdmr, holeSource);
-    populatePamts(list, tdmr, pamtIndex);
-  } catch (e) {
-    if (e instanceof ReservedAreasExhausted) return undefined;
-    throw e;
-  }
+  if (!populateHoles(list, tdmr, holeSource) || !populatePamts(list, tdmr, pamtIndex)) return undefined;
   // rsvd_area_cmp_func orders by offset; areas never overlap unless a PAMT
   // was placed outside TDX memory (the kernel then WARNs), so a stable sort
   // by offset gives the kernel's order.
-  return list.areas.sort((a, b) => a.offset - b.offset);
+  return sortInPlace(list.areas, (a, b) => a.offset - b.offset);
 }
 
 /** Where a profile takes its holes from (golden README "Kernel variants"; the profile table). */

@@ -7,6 +7,7 @@
  */
 import { SZ_1G, SZ_4K } from '../format/hex.js';
 import { PAGE_SIZE_BYTES } from '../kernel/pamt.js';
+import { sortInPlace } from '../kernel/sort.js';
 import type { Cmr, PamtEntrySize } from '../host/types.js';
 import { PT, STATUS, withInfo } from './statuses.js';
 import { pamtsOf, type TdmrInfo } from './tdmr-info.js';
@@ -52,8 +53,11 @@ export function isAreaInCmr(cmrs: readonly Cmr[], start: number, end: number): b
   return false;
 }
 
-function rsvd(t: TdmrInfo, j: number): { offset: number; size: number } {
-  return t.reserved[j] ?? { offset: 0, size: 0 };
+/** An entry past the array: the kernel zero-fills it (read only, so one object serves). */
+const NO_AREA: Readonly<{ offset: number; size: number }> = Object.freeze({ offset: 0, size: 0 });
+
+function rsvd(t: TdmrInfo, j: number): Readonly<{ offset: number; size: number }> {
+  return t.reserved[j] ?? NO_AREA;
 }
 
 /**
@@ -113,7 +117,7 @@ export function precheckOverlaps(tdmrs: readonly TdmrInfo[], maxRsvd: number): O
       const r = pamtRange(t, pt);
       pamts.push({ base: r.base, end: r.base + r.size });
     }
-  pamts.sort((a, b) => a.base - b.base || a.end - b.end);
+  sortInPlace(pamts, (a, b) => a.base - b.base || a.end - b.end);
   // Sorted by base, a range overlaps an earlier one only if it starts before the furthest end so far.
   let maxEnd = -Infinity;
   let pamtsMayOverlap = false;
@@ -128,7 +132,7 @@ export function precheckOverlaps(tdmrs: readonly TdmrInfo[], maxRsvd: number): O
       avail.push({ start, end });
       return false;
     });
-  avail.sort((a, b) => a.start - b.start);
+  sortInPlace(avail, (a, b) => a.start - b.start);
   const prefixMaxEnd: number[] = [];
   let m = -Infinity;
   for (const a of avail) prefixMaxEnd.push((m = Math.max(m, a.end)));

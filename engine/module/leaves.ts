@@ -15,9 +15,11 @@ export const LEAF = {
 export type LeafName = keyof typeof LEAF;
 export const LEAF_NAMES = Object.keys(LEAF) as LeafName[];
 
+const DISPLAY_NAMES = new Map<string, string>(LEAF_NAMES.map((n) => [n, n.replace(/_/g, '.')]));
+
 /** "TDH.SYS.CONFIG" style display name. */
 export function leafDisplayName(name: LeafName): string {
-  return name.replace(/_/g, '.');
+  return DISPLAY_NAMES.get(name) ?? name.replace(/_/g, '.');
 }
 
 export function leafName(leaf: number): LeafName | undefined {
@@ -90,7 +92,11 @@ export const TDX_FEATURES0_TD_PRESERVING = 1 << 1;
 /** TDX_FEATURES0 bit 36: Dynamic PAMT (dynamic-pamt.md §1). Above bit 31: test it with hasFeature(). */
 export const TDX_FEATURES0_DYNAMIC_PAMT = 2 ** 36;
 
-/** Whether `features0` (exact below 2^53) has the single-bit `feature` set; safe above bit 31. */
+/**
+ * Whether `features0` (exact below 2^53) has the single-bit `feature` set;
+ * safe above bit 31 (no 32-bit bitwise operators), and no BigInt to allocate:
+ * the flow asks this a few times per configuration of a sweep.
+ */
 export function hasFeature(features0: number, feature: number): boolean {
-  return (BigInt(features0) & BigInt(feature)) !== 0n;
+  return Math.floor(features0 / feature) % 2 === 1;
 }

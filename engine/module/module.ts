@@ -16,10 +16,16 @@ import {
   hasFeature,
   mdFieldKey,
   type LeafName,
+  type MdFieldName,
 } from './leaves.js';
 import { parseModuleVersion, type ModuleParams } from './params.js';
 import { OPERAND_ID, STATUS, withOperand } from './statuses.js';
 import type { TdmrInfo } from './tdmr-info.js';
+
+/** Every metadata field by its key (mdFieldKey): TDH.SYS.RD looks one up per call. */
+const MD_FIELD_BY_KEY = new Map<bigint, MdFieldName>(
+  (Object.keys(MD_FIELD) as MdFieldName[]).map((n) => [mdFieldKey(MD_FIELD[n]), n]),
+);
 
 /** PL.SYS_STATE values. */
 export type SysState = 'SYSINIT_PENDING' | 'SYSINIT_DONE' | 'SYSCONFIG_DONE' | 'SYS_READY' | 'SYS_SHUTDOWN';
@@ -91,6 +97,7 @@ export class TdxModule {
   dynamicPamt = false;
   /** Handoff data in the SEAM range: written by TDH.SYS.SHUTDOWN, consumed by TDH.SYS.UPDATE. */
   private handoffData: ModuleHandoff | undefined;
+  private parsedVersion: ReturnType<typeof parseModuleVersion> | undefined;
 
   constructor(
     readonly params: ModuleParams,
@@ -208,34 +215,38 @@ export class TdxModule {
 
   private metadataValue(field: bigint): bigint | undefined {
     const p = this.params;
-    const v = parseModuleVersion(p.version);
-    switch (mdFieldKey(field)) {
-      case mdFieldKey(MD_FIELD.MINOR_VERSION):
-        return BigInt(v.minor);
-      case mdFieldKey(MD_FIELD.MAJOR_VERSION):
-        return BigInt(v.major);
-      case mdFieldKey(MD_FIELD.UPDATE_VERSION):
-        return BigInt(v.update ?? 0);
-      case mdFieldKey(MD_FIELD.PAMT_PAGE_BITMAP_ENTRY_BITS):
+    const name = MD_FIELD_BY_KEY.get(mdFieldKey(field));
+    if (name === undefined) return undefined;
+    switch (name) {
+      case 'MINOR_VERSION':
+        return BigInt(this.version.minor);
+      case 'MAJOR_VERSION':
+        return BigInt(this.version.major);
+      case 'UPDATE_VERSION':
+        return BigInt(this.version.update ?? 0);
+      case 'PAMT_PAGE_BITMAP_ENTRY_BITS':
         // metadata_sys.c: the bitmap element is the constant 1; absent without Dynamic PAMT.
         return this.supportsDynamicPamt ? 1n : undefined;
-      case mdFieldKey(MD_FIELD.MODULE_HV):
+      case 'MODULE_HV':
         return this.supportsRuntimeUpdate ? BigInt(EMULATED_MODULE_HV) : undefined;
-      case mdFieldKey(MD_FIELD.TDX_FEATURES0):
+      case 'TDX_FEATURES0':
         return BigInt(p.tdxFeatures0);
-      case mdFieldKey(MD_FIELD.MAX_TDMRS):
+      case 'MAX_TDMRS':
         return BigInt(p.maxTdmrs);
-      case mdFieldKey(MD_FIELD.MAX_RESERVED_PER_TDMR):
+      case 'MAX_RESERVED_PER_TDMR':
         return BigInt(p.maxReservedPerTdmr);
-      case mdFieldKey(MD_FIELD.PAMT_4K_ENTRY_SIZE):
+      case 'PAMT_4K_ENTRY_SIZE':
         return BigInt(p.pamtEntrySize['4k']);
-      case mdFieldKey(MD_FIELD.PAMT_2M_ENTRY_SIZE):
+      case 'PAMT_2M_ENTRY_SIZE':
         return BigInt(p.pamtEntrySize['2m']);
-      case mdFieldKey(MD_FIELD.PAMT_1G_ENTRY_SIZE):
+      case 'PAMT_1G_ENTRY_SIZE':
         return BigInt(p.pamtEntrySize['1g']);
-      default:
-        return undefined;
     }
+  }
+
+  /** The module's version, parsed once (params never change). */
+  private get version(): ReturnType<typeof parseModuleVersion> {
+    return (this.parsedVersion ??= parseModuleVersion(this.params.version));
   }
 
   /**

@@ -107,18 +107,36 @@ export function isAxisName(s: string): s is AxisName {
 /** One combination: a value for some of the axes (absent axes keep the base). */
 export type AxisSettings = Partial<Record<AxisName, AxisValue>>;
 
+/**
+ * The last memory layout built, for a run of combinations: consecutive
+ * combinations usually differ only in faster axes (module limits, kernel,
+ * workload) and share one layout. Hosts are never mutated once built, so the
+ * combinations may share its arrays.
+ */
+export interface LayoutMemo {
+  base?: Host;
+  nodes?: number;
+  gib?: number;
+  host?: Host;
+}
+
 /** Applies one combination to the base host; returns the host and the kernel variant to run. */
 export function applyAxes(
   base: Host,
   settings: AxisSettings,
   defaultKernel: KernelVariant,
+  memo?: LayoutMemo,
 ): { host: Host; variant: KernelVariant } {
   let host = base;
   const nodes = settings.nodes as number | undefined;
   const gib = settings.memory_per_node_gib as number | undefined;
   if (nodes !== undefined || gib !== undefined) {
-    const b = baseLayout(base);
-    host = regularLayout(base, nodes ?? b.nodes, gib ?? b.memoryPerNodeGib);
+    if (memo?.host && memo.base === base && memo.nodes === nodes && memo.gib === gib) host = memo.host;
+    else {
+      const b = baseLayout(base);
+      host = regularLayout(base, nodes ?? b.nodes, gib ?? b.memoryPerNodeGib);
+      if (memo) Object.assign(memo, { base, nodes, gib, host });
+    }
   }
   const cxl = settings.cxl_gib as number | undefined;
   if (cxl) host = addHotAddedCxl(host, cxl, (settings.cxl_zone as 'normal' | 'movable' | undefined) ?? 'movable');

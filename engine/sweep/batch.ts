@@ -36,33 +36,54 @@ export interface RowBatch {
   nids: number[];
 }
 
-/** Packs consecutive rows (rows[k].index === start + k). */
-export function packRows(start: number, rows: readonly SweepRow[]): RowBatch {
-  const count = rows.length;
-  const numbers = new Float64Array(count * NUMBERS);
-  const texts = new Int32Array(count * TEXTS);
-  const strings: string[] = [];
-  const stringIndex = new Map<string, number>();
-  const text = (s: string | null): number => {
+/**
+ * Packs consecutive rows one at a time, as they are made: a worker keeps no
+ * row object past its own combination, so a chunk's rows never survive a
+ * young-generation GC (copying a thousand live rows at every scavenge was a
+ * fifth of a plan-mode worker's time).
+ */
+export class RowPacker {
+  private readonly numbers: Float64Array;
+  private readonly texts: Int32Array;
+  private readonly nodeStart: Uint32Array;
+  private nodes: Float64Array;
+  private readonly strings: string[] = [];
+  private readonly stringIndex = new Map<string, number>();
+  private readonly nids = new Set<number>();
+  /** Rows added so far. */
+  private k = 0;
+  /** Node figures added so far. */
+  private n = 0;
+
+  constructor(
+    private readonly start: number,
+    private readonly count: number,
+  ) {
+    this.numbers = new Float64Array(count * NUMBERS);
+    this.texts = new Int32Array(count * TEXTS);
+    this.nodeStart = new Uint32Array(count + 1);
+    // Room for 4 nodes a row to begin with; grown by doubling when a sweep has more.
+    this.nodes = new Float64Array(Math.max(1, count * 4) * NODE);
+  }
+
+  private text(s: string | null): number {
     if (s === null) return -1;
-    let k = stringIndex.get(s);
-    if (k === undefined) {
-      k = strings.length;
-      strings.push(s);
-      stringIndex.set(s, k);
+    let i = this.stringIndex.get(s);
+    if (i === undefined) {
+      i = this.strings.length;
+      this.strings.push(s);
+      this.stringIndex.set(s, i);
     }
-    return k;
-  };
-  let nodeCount = 0;
-  for (const r of rows) nodeCount += r.nodes.length;
-  const nodeStart = new Uint32Array(count + 1);
-  const nodes = new Float64Array(nodeCount * NODE);
-  const nids = new Set<number>();
-  let n = 0;
-  for (let k = 0; k < count; k++) {
-    const r = rows[k];
-    if (r.index !== start + k) throw new RangeError(`row ${r.index} is not row ${start + k} of the batch`);
+    return i;
+  }
+
+  /** The next row (its index must be start + rows added so far). */
+  add(r: SweepRow): void {
+    const k = this.k;
+    if (k >= this.count) throw new RangeError(`batch of ${this.count} rows is full`);
+    if (r.index !== this.start + k) throw new RangeError(`row ${r.index} is not row ${this.start + k} of the batch`);
     const o = k * NUMBERS;
+    const numbers = this.numbers;
     numbers[o] = r.ok ? 1 : 0;
     numbers[o + 1] = r.tdmrs;
     numbers[o + 2] = r.maxTdmrs;
@@ -76,75 +97,98 @@ export function packRows(start: number, rows: readonly SweepRow[]): RowBatch {
     numbers[o + 10] = r.dynamicPamtKb;
     numbers[o + 11] = r.tdxMemoryKb;
     const t = k * TEXTS;
-    texts[t] = text(r.stage);
-    texts[t + 1] = text(r.errno);
-    texts[t + 2] = text(r.status);
-    texts[t + 3] = text(r.statusName);
-    texts[t + 4] = text(r.statusDetail);
-    texts[t + 5] = text(r.pamtMode);
-    nodeStart[k] = n;
-    for (const f of r.nodes) {
-      const q = n * NODE;
-      nodes[q] = f.nid;
-      nodes[q + 1] = f.tdxBytes;
-      nodes[q + 2] = f.pamtKb;
-      nodes[q + 3] = f.pamtPercent;
-      nids.add(f.nid);
-      n++;
+    const texts = this.texts;
+    texts[t] = this.text(r.stage);
+    texts[t + 1] = this.text(r.errno);
+    texts[t + 2] = this.text(r.status);
+    texts[t + 3] = this.text(r.statusName);
+    texts[t + 4] = this.text(r.statusDetail);
+    texts[t + 5] = this.text(r.pamtMode);
+    this.nodeStart[k] = this.n;
+    if ((this.n + r.nodes.length) * NODE > this.nodes.length) {
+      const grown = new Float64Array(Math.max(this.nodes.length * 2, (this.n + r.nodes.length) * NODE));
+      grown.set(this.nodes);
+      this.nodes = grown;
     }
+    for (const f of r.nodes) {
+      const q = this.n * NODE;
+      this.nodes[q] = f.nid;
+      this.nodes[q + 1] = f.tdxBytes;
+      this.nodes[q + 2] = f.pamtKb;
+      this.nodes[q + 3] = f.pamtPercent;
+      this.nids.add(f.nid);
+      this.n++;
+    }
+    this.k = k + 1;
   }
-  nodeStart[count] = n;
-  return {
-    start,
-    count,
-    numbers,
-    texts,
-    strings,
-    nodeStart,
-    nodes,
-    nids: [...nids].sort((a, b) => a - b),
-  };
+
+  /** The batch of every row added (all `count` of them). */
+  finish(): RowBatch {
+    if (this.k !== this.count) throw new RangeError(`batch has ${this.k} of its ${this.count} rows`);
+    this.nodeStart[this.count] = this.n;
+    return {
+      start: this.start,
+      count: this.count,
+      numbers: this.numbers,
+      texts: this.texts,
+      strings: this.strings,
+      nodeStart: this.nodeStart,
+      // Exactly the figures added: the transferred buffer carries no spare room.
+      nodes: this.n * NODE === this.nodes.length ? this.nodes : this.nodes.slice(0, this.n * NODE),
+      nids: [...this.nids].sort((a, b) => a - b),
+    };
+  }
+}
+
+/** Packs consecutive rows (rows[k].index === start + k). */
+export function packRows(start: number, rows: readonly SweepRow[]): RowBatch {
+  const p = new RowPacker(start, rows.length);
+  for (const r of rows) p.add(r);
+  return p.finish();
 }
 
 /** The rows of a batch, as runSweepChunk made them. */
 export function unpackRows(sweep: Pick<Sweep, 'axes'>, b: RowBatch): SweepRow[] {
   const rows = new Array<SweepRow>(b.count);
-  const str = (k: number): string | null => (k < 0 ? null : b.strings[k]);
-  for (let k = 0; k < b.count; k++) {
-    const o = k * NUMBERS;
-    const t = k * TEXTS;
-    const nodes: SweepNodeFigures[] = [];
-    for (let n = b.nodeStart[k]; n < b.nodeStart[k + 1]; n++) {
-      const q = n * NODE;
-      nodes.push({ nid: b.nodes[q], tdxBytes: b.nodes[q + 1], pamtKb: b.nodes[q + 2], pamtPercent: b.nodes[q + 3] });
-    }
-    const index = b.start + k;
-    // Key order as rowFromPlan builds a row: JSON output stays byte-identical.
-    rows[k] = {
-      index,
-      values: combinationValues(sweep, index),
-      ok: b.numbers[o] === 1,
-      stage: str(b.texts[t]),
-      errno: str(b.texts[t + 1]),
-      status: str(b.texts[t + 2]),
-      statusName: str(b.texts[t + 3]),
-      statusDetail: str(b.texts[t + 4]),
-      tdmrs: b.numbers[o + 1],
-      maxTdmrs: b.numbers[o + 2],
-      maxReservedUsed: b.numbers[o + 3],
-      maxReservedPerTdmr: b.numbers[o + 4],
-      pamtKb: b.numbers[o + 5],
-      pamtPercent: b.numbers[o + 6],
-      tdxBytes: b.numbers[o + 7],
-      nodes,
-      pamtMode: str(b.texts[t + 5]) as SweepRow['pamtMode'],
-      staticPamtKb: b.numbers[o + 8],
-      refcountKb: b.numbers[o + 9],
-      dynamicPamtKb: b.numbers[o + 10],
-      tdxMemoryKb: b.numbers[o + 11],
-    };
-  }
+  for (let k = 0; k < b.count; k++) rows[k] = unpackRow(sweep, b, k);
   return rows;
+}
+
+/** Row k of a batch (0 ≤ k < count), as runSweepChunk made it. */
+export function unpackRow(sweep: Pick<Sweep, 'axes'>, b: RowBatch, k: number): SweepRow {
+  const str = (i: number): string | null => (i < 0 ? null : b.strings[i]);
+  const o = k * NUMBERS;
+  const t = k * TEXTS;
+  const nodes: SweepNodeFigures[] = [];
+  for (let n = b.nodeStart[k]; n < b.nodeStart[k + 1]; n++) {
+    const q = n * NODE;
+    nodes.push({ nid: b.nodes[q], tdxBytes: b.nodes[q + 1], pamtKb: b.nodes[q + 2], pamtPercent: b.nodes[q + 3] });
+  }
+  const index = b.start + k;
+  // Key order as rowFromPlan builds a row: JSON output stays byte-identical.
+  return {
+    index,
+    values: combinationValues(sweep, index),
+    ok: b.numbers[o] === 1,
+    stage: str(b.texts[t]),
+    errno: str(b.texts[t + 1]),
+    status: str(b.texts[t + 2]),
+    statusName: str(b.texts[t + 3]),
+    statusDetail: str(b.texts[t + 4]),
+    tdmrs: b.numbers[o + 1],
+    maxTdmrs: b.numbers[o + 2],
+    maxReservedUsed: b.numbers[o + 3],
+    maxReservedPerTdmr: b.numbers[o + 4],
+    pamtKb: b.numbers[o + 5],
+    pamtPercent: b.numbers[o + 6],
+    tdxBytes: b.numbers[o + 7],
+    nodes,
+    pamtMode: str(b.texts[t + 5]) as SweepRow['pamtMode'],
+    staticPamtKb: b.numbers[o + 8],
+    refcountKb: b.numbers[o + 9],
+    dynamicPamtKb: b.numbers[o + 10],
+    tdxMemoryKb: b.numbers[o + 11],
+  };
 }
 
 /** The buffers a batch owns, for a transfer list. */

@@ -7,7 +7,7 @@
 import type { Host, KernelVariant } from '../host/types.js';
 import { MAX_PHYS_ADDR, SZ_1G } from '../format/hex.js';
 import type { HostProblem, ParseResult } from '../host/validate.js';
-import { applyAxes, AXES, type AxisSettings, type AxisValue } from './axes.js';
+import { applyAxes, AXES, type AxisSettings, type AxisValue, type LayoutMemo } from './axes.js';
 import { baseLayout, minMemoryPerNodeGib } from './layout.js';
 import { axisLength, type SweepAxis, type SweepDoc } from './schema.js';
 
@@ -55,13 +55,16 @@ export interface Combination {
   variant: KernelVariant;
 }
 
-/** Expands combination `index` into the host and kernel variant to emulate. */
-export function expandCombination(sweep: Sweep, index: number): Combination {
+/**
+ * Expands combination `index` into the host and kernel variant to emulate.
+ * `memo` (one per run of combinations) lets consecutive ones share a layout.
+ */
+export function expandCombination(sweep: Sweep, index: number, memo?: LayoutMemo): Combination {
   if (!Number.isInteger(index) || index < 0 || index >= sweep.total) {
     throw new RangeError(`combination ${index} is outside the sweep's 0..${sweep.total - 1}`);
   }
   const values = combinationValues(sweep, index);
-  const { host, variant } = applyAxes(sweep.host, settingsOf(sweep, values), sweep.kernel);
+  const { host, variant } = applyAxes(sweep.host, settingsOf(sweep, values), sweep.kernel, memo);
   return { index, values, host, variant };
 }
 

@@ -10,9 +10,9 @@
 import { move, transferableSymbol, valueSymbol } from 'piscina';
 import type { Host, KernelVariant } from '../../engine/host/types.js';
 import { planTdmrs, type Plan } from '../../engine/kernel/construct.js';
-import { runSweepChunk } from '../../engine/sweep/chunk.js';
-import { batchBuffers, packRows, unpackRows, type RowBatch } from '../../engine/sweep/batch.js';
-import { sweepRowsText, type SweepTextFormat } from '../../engine/format/sweep-rows.js';
+import { packSweepChunk } from '../../engine/sweep/chunk.js';
+import { batchBuffers, type RowBatch } from '../../engine/sweep/batch.js';
+import { sweepBatchText, type SweepTextFormat } from '../../engine/format/sweep-rows.js';
 import { runScenario, type ScenarioResult } from '../../engine/scenario/run.js';
 import type { Scenario } from '../../engine/scenario/types.js';
 import { sharedSweepOf, type SharedSweep } from './shared-sweep.js';
@@ -80,11 +80,11 @@ export default function runTask(task: EngineTask): Plan | SweepFormatResult | Sc
       return planTdmrs(task.host, task.variant);
     case 'sweep-chunk': {
       const { sweep, decoded } = sharedSweepOf(task.sweep);
-      return transferred({ batch: packRows(task.start, runSweepChunk(sweep, task.start, task.end)), decoded });
+      return transferred({ batch: packSweepChunk(sweep, task.start, task.end), decoded });
     }
     case 'sweep-format': {
       const { sweep, decoded } = sharedSweepOf(task.sweep);
-      const pieces = task.batches.map((b) => sweepRowsText(unpackRows(sweep, b), task.format, task.nids));
+      const pieces = task.batches.map((b) => sweepBatchText(sweep, b, task.format, task.nids));
       return { text: pieces.join(task.format === 'json' ? ',' : ''), decoded };
     }
     case 'simulate':

@@ -1,9 +1,10 @@
 /** Packed row batches (what workers send back): unpacking gives the rows runSweepChunk made, byte for byte. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { runSweepChunk, runSweepInProcess } from '../../engine/sweep/chunk.js';
+import { packSweepChunk, runSweepChunk, runSweepInProcess } from '../../engine/sweep/chunk.js';
 import { batchBuffers, mergeNodeIds, packRows, unpackRows } from '../../engine/sweep/batch.js';
 import { csvNodeIds } from '../../engine/format/sweep-csv.js';
+import { sweepBatchText, sweepRowsText } from '../../engine/format/sweep-rows.js';
 import { serverSweep } from './helpers.js';
 
 test('plan mode: unpack(pack(rows)) is the rows, key order included', () => {
@@ -62,4 +63,47 @@ test('a batch is a few transferable buffers; rows out of order are refused', () 
   assert.deepEqual(unpackRows(s, moved), rows);
   assert.throws(() => packRows(1, rows), RangeError);
   assert.deepEqual(unpackRows(s, packRows(0, [])), []);
+});
+
+test('packSweepChunk packs as it goes: the same batch as packRows(runSweepChunk), node figures grown past 4 a row', () => {
+  for (const mode of ['plan', 'init'] as const) {
+    const s = serverSweep(
+      [
+        { axis: 'nodes', values: [1, 6, 8] },
+        { axis: 'cxl_gib', values: [0, 64] },
+        { axis: 'max_tdmrs', values: [2, 64] },
+        { axis: 'max_reserved_per_tdmr', values: [2, 16] },
+      ],
+      mode,
+    );
+    for (const [start, end] of [
+      [0, s.total],
+      [5, 17],
+      [7, 7],
+    ]) {
+      const packed = packSweepChunk(s, start, end);
+      assert.deepEqual(packed, packRows(start, runSweepChunk(s, start, end)), `${mode} [${start}, ${end})`);
+      assert.equal(packed.nodes.length, 4 * packed.nodeStart[packed.count], 'no spare room in the buffer');
+    }
+    // More than 4 nodes a row on average (8 DRAM nodes + a CXL node): the node buffer had to grow.
+    const whole = packSweepChunk(s, 0, s.total);
+    assert.ok(whole.nodeStart[whole.count] > 4 * whole.count, `${whole.nodeStart[whole.count]} node figures`);
+  }
+});
+
+test('sweepBatchText formats a batch row by row exactly as sweepRowsText(unpackRows) does, CSV and JSON', () => {
+  const s = serverSweep(
+    [
+      { axis: 'cxl_gib', values: [0, 64] },
+      { axis: 'cxl_zone', values: ['normal', 'movable'] },
+      { axis: 'max_tdmrs', values: [2, 64] },
+      { axis: 'kernel', values: ['upstream', 'dpamt'] },
+    ],
+    'init',
+  );
+  const batch = packSweepChunk(s, 1, s.total);
+  const nids = [...batch.nids, 9];
+  for (const format of ['csv', 'json'] as const)
+    assert.equal(sweepBatchText(s, batch, format, nids), sweepRowsText(unpackRows(s, batch), format, nids), format);
+  assert.equal(sweepBatchText(s, packRows(0, []), 'json', nids), '');
 });
