@@ -13,15 +13,9 @@ import { CHROMIUM_ARGS, findChromium } from '../../main/report/chromium.js';
 import { PROJECT_ROOT } from '../helpers/golden.js';
 import { plannedGoldenCases } from './helpers.js';
 
-test('interactive map in Chromium: keys zoom and pan, hover finds shapes, select marks them, no console errors', async () => {
-  let exe: string;
-  try {
-    exe = findChromium(process.env.TDX_LAB_CHROMIUM);
-  } catch (e) {
-    assert.fail(`this test needs headless Chromium: ${(e as Error).message}`);
-  }
-  const bundle = await build({
-    // The compiled module next to this compiled test: what tsc built is what gets tested.
+/** The map module bundled for the page: the compiled module next to this compiled test, so what tsc built is what gets tested. */
+function bundleMap(): Promise<string> {
+  return build({
     entryPoints: [fileURLToPath(new URL('../../renderer/map/index.js', import.meta.url))],
     bundle: true,
     format: 'iife',
@@ -29,7 +23,17 @@ test('interactive map in Chromium: keys zoom and pan, hover finds shapes, select
     platform: 'browser',
     write: false,
     logLevel: 'error',
-  });
+  }).then((r) => r.outputFiles[0].text);
+}
+
+test('interactive map in Chromium: keys zoom and pan, hover finds shapes, select marks them, no console errors', async () => {
+  let exe: string;
+  try {
+    exe = findChromium(process.env.TDX_LAB_CHROMIUM);
+  } catch (e) {
+    assert.fail(`this test needs headless Chromium: ${(e as Error).message}`);
+  }
+  const bundle = await bundleMap();
   const { host, plan } = plannedGoldenCases('upstream').find((c) => c.name === 'server-2s-256g')!;
   assert.ok(plan.ok);
   const browser = await chromium.launch({ executablePath: exe, args: CHROMIUM_ARGS, headless: true });
@@ -39,7 +43,7 @@ test('interactive map in Chromium: keys zoom and pan, hover finds shapes, select
     page.on('console', (m) => m.type() === 'error' && problems.push(m.text()));
     page.on('pageerror', (e) => problems.push(e.message));
     await page.setContent('<!doctype html><html><body style="margin:0"><svg id="m"></svg></body></html>');
-    await page.addScriptTag({ content: bundle.outputFiles[0].text });
+    await page.addScriptTag({ content: bundle });
     await page.evaluate(
       ({ host, plan }) => {
         const w = window as unknown as Record<string, unknown> & {
@@ -128,22 +132,14 @@ test('interactive map in Chromium: keys zoom and pan, hover finds shapes, select
 
 test('the crosshair reads the exact address under the pointer; Shift+drag measures between two points; Escape clears it', async () => {
   const exe = findChromium(process.env.TDX_LAB_CHROMIUM);
-  const bundle = await build({
-    entryPoints: [fileURLToPath(new URL('../../renderer/map/index.js', import.meta.url))],
-    bundle: true,
-    format: 'iife',
-    globalName: 'TdxMap',
-    platform: 'browser',
-    write: false,
-    logLevel: 'error',
-  });
+  const bundle = await bundleMap();
   const { host, plan } = plannedGoldenCases('upstream').find((c) => c.name === 'server-2s-256g')!;
   assert.ok(plan.ok);
   const browser = await chromium.launch({ executablePath: exe, args: CHROMIUM_ARGS, headless: true });
   try {
     const page = await browser.newPage({ viewport: { width: 1300, height: 700 } });
     await page.setContent('<!doctype html><html><body style="margin:0"><svg id="m"></svg></body></html>');
-    await page.addScriptTag({ content: bundle.outputFiles[0].text });
+    await page.addScriptTag({ content: bundle });
     const t1 = plan.tdmrs[1];
     await page.evaluate(
       ({ host, plan, domain }) => {
