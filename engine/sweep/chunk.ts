@@ -12,7 +12,7 @@ import { planTdmrs } from '../kernel/construct.js';
 import { initTdxVerdict } from '../flow/init.js';
 import { expandCombination, settingsOf, type Sweep } from './expand.js';
 import { workloadFromSettings, type LayoutMemo } from './axes.js';
-import { rowFromPlan, type SweepRow } from './row.js';
+import { flowOutcomeOf, rowFromPlan, type SweepRow } from './row.js';
 import { RowPacker, type RowBatch } from './batch.js';
 
 export function runSweepChunk(sweep: Sweep, start: number, end: number): SweepRow[] {
@@ -47,14 +47,7 @@ function eachSweepRow(sweep: Sweep, start: number, end: number, take: (row: Swee
     // The lean flow: the same init, without the records and texts a row never shows.
     const r = initTdxVerdict(c.host, c.variant);
     const plan = r.plan ?? planTdmrs(c.host, c.variant);
-    const flow = {
-      ok: r.ok,
-      stage: r.ok ? null : r.stage,
-      errno: r.errno,
-      status: r.status,
-      statusName: r.statusName,
-      statusDetail: r.statusDetail,
-    };
+    const flow = flowOutcomeOf(r);
     take(rowFromPlan(i, c.values, c.host, plan, flow, workload));
   }
 }

@@ -37,6 +37,25 @@ export interface FlowOutcome {
   statusDetail: string | null;
 }
 
+/** The init result's fields a row carries (from the full flow or the lean one alike). */
+export function flowOutcomeOf(r: {
+  ok: boolean;
+  stage?: string | null;
+  errno: string | null;
+  status: string | null;
+  statusName: string | null;
+  statusDetail: string | null;
+}): FlowOutcome {
+  return {
+    ok: r.ok,
+    stage: r.ok ? null : (r.stage ?? null),
+    errno: r.errno,
+    status: r.status,
+    statusName: r.statusName,
+    statusDetail: r.statusDetail,
+  };
+}
+
 export interface SweepRow extends FlowOutcome {
   index: number;
   /** Aligned with the sweep's axes. */

@@ -16,7 +16,7 @@ import { planTdmrs } from '../../engine/kernel/construct.js';
 import { STATUS } from '../../engine/module/statuses.js';
 import { expandCombination, settingsOf, type Sweep } from '../../engine/sweep/expand.js';
 import { workloadFromSettings } from '../../engine/sweep/axes.js';
-import { rowFromPlan, type SweepRow } from '../../engine/sweep/row.js';
+import { flowOutcomeOf, rowFromPlan, type SweepRow } from '../../engine/sweep/row.js';
 import { runSweepInProcess } from '../../engine/sweep/chunk.js';
 import { GOLDEN_SETS, loadGoldenCases } from '../helpers/golden.js';
 import { goldenHost, serverSweep } from '../sweep/helpers.js';
@@ -119,14 +119,7 @@ function fullRows(sweep: Sweep): SweepRow[] {
   for (let i = 0; i < sweep.total; i++) {
     const c = expandCombination(sweep, i);
     const { result: r, plan } = initTdxWithPlan(c.host, c.variant, { includePlan: false });
-    const flow = {
-      ok: r.ok,
-      stage: r.ok ? null : r.stage,
-      errno: r.errno,
-      status: r.status,
-      statusName: r.statusName,
-      statusDetail: r.statusDetail,
-    };
+    const flow = flowOutcomeOf(r);
     const p = plan ?? planTdmrs(c.host, c.variant);
     rows.push(rowFromPlan(i, c.values, c.host, p, flow, workloadFromSettings(settingsOf(sweep, c.values))));
   }

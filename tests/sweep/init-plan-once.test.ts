@@ -12,7 +12,7 @@ import { initTdx } from '../../engine/flow/init.js';
 import { KERNEL_VARIANTS } from '../../engine/host/types.js';
 import { expandCombination, settingsOf, type Sweep } from '../../engine/sweep/expand.js';
 import { workloadFromSettings } from '../../engine/sweep/axes.js';
-import { rowFromPlan, type SweepRow } from '../../engine/sweep/row.js';
+import { flowOutcomeOf, rowFromPlan, type SweepRow } from '../../engine/sweep/row.js';
 import { runSweepInProcess } from '../../engine/sweep/chunk.js';
 import { serverSweep } from './helpers.js';
 
@@ -23,14 +23,7 @@ function referenceRows(sweep: Sweep): SweepRow[] {
     const c = expandCombination(sweep, i);
     const plan = planTdmrs(c.host, c.variant);
     const r = initTdx(c.host, c.variant, { includePlan: false });
-    const flow = {
-      ok: r.ok,
-      stage: r.ok ? null : r.stage,
-      errno: r.errno,
-      status: r.status,
-      statusName: r.statusName,
-      statusDetail: r.statusDetail,
-    };
+    const flow = flowOutcomeOf(r);
     rows.push(rowFromPlan(i, c.values, c.host, plan, flow, workloadFromSettings(settingsOf(sweep, c.values))));
   }
   return rows;
